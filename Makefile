@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# nslab: one readable GNU Makefile.  make | make check | make install | make asan
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := libmnl yaml-0.1 jansson
+
+WARN := -Wall -Wextra -Werror=shadow -Werror=strict-prototypes -Werror=missing-prototypes \
+	-Werror=implicit-function-declaration -Werror=format=2 -Werror=return-type -Wswitch-enum \
+	-Wno-unused-parameter -Wno-switch-enum
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+OPT ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+CFLAGS ?=
+CFLAGS += -std=gnu11 -D_GNU_SOURCE -DNSLAB_VERSION=\"$(VERSION)\" $(OPT) $(WARN) -Iinclude -Ilib \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS))
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+CLI_SRC := $(sort $(wildcard src/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: $(BUILD)/nslab $(UNIT_BIN)
+
+$(BUILD)/%.o: %.c $(wildcard include/nslab/*.h lib/*.h src/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libnslab.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/nslab: $(CLI_OBJ) $(BUILD)/libnslab.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libnslab.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests need no root; integration tests need root and run sandboxed.
+check: all
+	NSLAB=$(abspath $(BUILD)/nslab) UNIT_DIR=$(abspath $(BUILD)/tests) tests/run.sh
+
+check-unit: all
+	NSLAB=$(abspath $(BUILD)/nslab) UNIT_DIR=$(abspath $(BUILD)/tests) tests/run.sh --unit
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
+
+check-asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" check
+
+install: $(BUILD)/nslab
+	install -Dm755 $(BUILD)/nslab $(DESTDIR)$(PREFIX)/bin/nslab
+	install -Dm644 docs/nslab.1 $(DESTDIR)$(PREFIX)/share/man/man1/nslab.1
+
+FMT_SRC = $(wildcard include/nslab/*.h lib/*.c lib/*.h src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c)
+format:
+	clang-format -i $(FMT_SRC)
+
+format-check:
+	clang-format --dry-run --Werror $(FMT_SRC)
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all check check-unit asan check-asan install format format-check clean

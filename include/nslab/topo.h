@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The topology model: a parsed, expanded, inherited and validated lab file. */
+#ifndef NSLAB_TOPO_H
+#define NSLAB_TOPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nslab/error.h"
+
+/* Position of a value in the topology file (1-based). */
+struct nslab_pos {
+	int line;
+	int col;
+};
+
+struct nslab_str {
+	char *s;
+	struct nslab_pos pos;
+};
+
+struct nslab_kv {
+	char *key;
+	char *value;
+	struct nslab_pos pos;
+};
+
+enum nslab_kind {
+	NSLAB_KIND_LINUX,
+	NSLAB_KIND_BRIDGE,
+	NSLAB_KIND_SWITCH,
+	NSLAB_KIND_HOST,
+	NSLAB_KIND_MAX,
+};
+
+const char *nslab_kind_to_string(enum nslab_kind k);
+/* Return the kind, or -EINVAL for an unknown name. */
+int nslab_kind_from_string(const char *s);
+
+/**
+ * struct nslab_route - one entry of a node's `routes`
+ * @dst:	CIDR, or "default" / "default6"
+ * @via, @dev, @src:	NULL when absent
+ * @metric:	-1 when absent
+ * @table:	0 when absent (the main table)
+ * @family:	AF_INET or AF_INET6, from @dst or @via
+ */
+struct nslab_route {
+	char *dst;
+	char *via;
+	char *dev;
+	char *src;
+	int metric;
+	int table;
+	bool onlink;
+	int family;
+	struct nslab_pos pos;
+};
+
+/**
+ * struct nslab_node - a node after inheritance (node > group > kind > defaults)
+ * @netns:	namespace name for linux and switch nodes (prefix rules applied);
+ *		NULL for host and bridge nodes, which live in the host namespace
+ * @hostname:	UTS name for exec commands (default: the node name)
+ * @implicit:	true for the `host` node synthesised when links name "host"
+ *		without declaring it
+ */
+struct nslab_node {
+	char *name;
+	enum nslab_kind kind;
+	char *group;
+	char *netns;
+	char *hostname;
+	struct nslab_kv *labels;
+	size_t n_labels;
+	struct nslab_kv *env;
+	size_t n_env;
+	struct nslab_kv *sysctls;
+	size_t n_sysctls;
+	struct nslab_str *exec;
+	size_t n_exec;
+	struct nslab_route *routes;
+	size_t n_routes;
+	bool implicit;
+	struct nslab_pos pos;
+};
+
+/**
+ * struct nslab_endpoint - one end of a link
+ * @node:	index in nslab_topo.nodes
+ * @ifname:	interface name (1..15 bytes).  For a bridge node it is the port's
+ *		name in the host namespace; for a switch node the port inside the
+ *		switch's namespace.
+ * @mac:	"02:00:..." or NULL for the kernel's choice
+ * @ipv4, @ipv6:	CIDR strings, primary first
+ */
+struct nslab_endpoint {
+	size_t node;
+	char *ifname;
+	char *mac;
+	struct nslab_str *ipv4;
+	size_t n_ipv4;
+	struct nslab_str *ipv6;
+	size_t n_ipv6;
+	struct nslab_pos pos;
+};
+
+enum nslab_link_type {
+	NSLAB_LINK_VETH,
+	NSLAB_LINK_HOST,
+	NSLAB_LINK_TYPE_MAX,
+};
+
+/**
+ * struct nslab_link - a veth pair
+ * @ep:		both ends.  A `type: host` link is stored as a veth whose ep[1]
+ *		is the (implicit) host node, @ifname = host-interface and
+ *		@ipv4 = host-ipv4; the brief form "host:IF" gives the same.
+ * @mtu:	default 1500
+ */
+struct nslab_link {
+	enum nslab_link_type type;
+	struct nslab_endpoint ep[2];
+	unsigned int mtu;
+	struct nslab_pos pos;
+};
+
+/**
+ * struct nslab_topo - a whole lab file
+ * @file:	the name errors use ("-" shows as "<stdin>")
+ * @text:	the file after ${VAR} expansion; what the state keeps, so a
+ *		deployed lab can be re-read without the environment
+ * @prefix:	as written ("nslab" when absent)
+ * @warnings:	one line each, "FILE:LINE:COL: ..." (ignored containerlab keys)
+ */
+struct nslab_topo {
+	char *file;
+	char *text;
+	size_t text_len;
+	char *name;
+	char *prefix;
+	struct nslab_node *nodes;
+	size_t n_nodes;
+	struct nslab_link *links;
+	size_t n_links;
+	char **warnings;
+	size_t n_warnings;
+};
+
+/**
+ * nslab_topo_parse() - expand, parse, resolve and validate a topology
+ * @file:	name used in messages (and stored in @ret_topo->file)
+ * @buf, @len:	the raw file contents (need not be NUL terminated)
+ * @ret_topo:	on success belongs to the caller; free with nslab_topo_free()
+ * @err:	on failure err->msg is "FILE:LINE:COL: message", optionally
+ *		followed by up to two "\n"-separated hint lines
+ *
+ * Environment variables are read with getenv().  Return: 0 or -errno.
+ */
+int nslab_topo_parse(const char *file, const char *buf, size_t len, struct nslab_topo **ret_topo,
+		     struct nslab_error *err);
+
+/* Read @path ("-" for stdin) and nslab_topo_parse() it. */
+int nslab_topo_load(const char *path, struct nslab_topo **ret_topo, struct nslab_error *err);
+
+void nslab_topo_free(struct nslab_topo *topo);
+
+/* Index of the node called @name, or -1. */
+long nslab_topo_find_node(const struct nslab_topo *topo, const char *name);
+
+/* Value of label @key on @node, or NULL. */
+const char *nslab_node_label(const struct nslab_node *node, const char *key);
+
+#endif

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Error recording helpers. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nslab/error.h"
+#include "util.h"
+
+int nslab_err(struct nslab_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	code = abs(code);
+	if (code == 0)
+		code = EINVAL;
+	if (err) {
+		err->code = code;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return -code;
+}
+
+int nslab_err_prefix(struct nslab_error *err, const char *fmt, ...)
+{
+	char prefix[NSLAB_ERR_MSG_MAX], old[NSLAB_ERR_MSG_MAX];
+	va_list ap;
+
+	if (!err)
+		return -EINVAL;
+	if (err->code == 0)
+		err->code = EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	memcpy(old, err->msg, sizeof(old));
+	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	return -err->code;
+}
+
+int nslab_grow(void **array, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 8;
+	while (ncap <= n)
+		ncap *= 2;
+	p = realloc(*array, ncap * size);
+	if (!p)
+		return -ENOMEM;
+	memset((char *)p + *cap * size, 0, (ncap - *cap) * size);
+	*array = p;
+	*cap = ncap;
+	return 0;
+}
