@@ -10,13 +10,13 @@ PKGS := libmnl yaml-0.1 jansson
 
 WARN := -Wall -Wextra -Werror=shadow -Werror=strict-prototypes -Werror=missing-prototypes \
 	-Werror=implicit-function-declaration -Werror=format=2 -Werror=return-type -Wswitch-enum \
-	-Wno-unused-parameter -Wno-switch-enum
+	-Wno-unused-parameter -Wno-switch-enum -Wno-format-truncation
 ifeq ($(CI),true)
 WARN += -Werror
 endif
 OPT ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 CFLAGS ?=
-CFLAGS += -std=gnu11 -D_GNU_SOURCE -DNSLAB_VERSION=\"$(VERSION)\" $(OPT) $(WARN) -Iinclude -Ilib \
+CFLAGS += -std=gnu11 -D_GNU_SOURCE -DNSLAB_VERSION=\"$(VERSION)\" -DNSLAB_LIBMNL_VERSION=\"$(shell $(PKG_CONFIG) --modversion libmnl)\" $(OPT) $(WARN) -Iinclude -Ilib \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS))
 
@@ -31,18 +31,21 @@ all: $(BUILD)/nslab $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c $(wildcard include/nslab/*.h lib/*.h src/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libnslab.a: $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	@$(AR) rcs $@ $^
 
 $(BUILD)/nslab: $(CLI_OBJ) $(BUILD)/libnslab.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libnslab.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests need no root; integration tests need root and run sandboxed.
 check: all
@@ -72,3 +75,4 @@ clean:
 	rm -rf build build-asan
 
 .PHONY: all check check-unit asan check-asan install format format-check clean
+.SECONDARY:

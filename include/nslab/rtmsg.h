@@ -10,6 +10,8 @@
 
 #include "nslab/error.h"
 
+struct nlmsghdr;
+
 /**
  * struct nslab_prefix - an address with prefix length
  * @family:	AF_INET or AF_INET6
@@ -45,6 +47,8 @@ int nslab_mac_parse(const char *s, uint8_t mac[6]);
  * @master:	bridge ifindex; 0 unchanged
  * @alias:	IFLA_IFALIAS, NULL unchanged (the kernel ignores it on create)
  * @netns_fd:	>= 0: IFLA_NET_NS_FD, where the device goes
+ * @group:	IFLA_GROUP, 0 unchanged.  Unlike the alias, the kernel applies
+ *		it at creation, so it marks a device as the lab's atomically
  * @peer_*:	for kind "veth": the peer (VETH_INFO_PEER); @peer_netns_fd
  *		< 0 leaves it beside the first end
  * @dump:	nslab_msg_getlink() only: dump all links
@@ -59,11 +63,13 @@ struct nslab_link_req {
 	int master;
 	const char *alias;
 	int netns_fd;
+	unsigned int group;
 	int peer_ifindex;
 	const char *peer_ifname;
 	unsigned int peer_mtu;
 	const uint8_t *peer_mac;
 	int peer_netns_fd;
+	unsigned int peer_group;
 	bool dump;
 };
 
@@ -131,6 +137,7 @@ struct nslab_link_info {
 	uint8_t mac[6];
 	bool has_mac;
 	int master;	   /* 0 if none */
+	unsigned int group; /* IFLA_GROUP */
 	int link;	   /* IFLA_LINK: peer ifindex for veth, 0 if none */
 	int link_netnsid;  /* IFLA_LINK_NETNSID, -1 if none */
 	unsigned char operstate;

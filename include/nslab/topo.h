@@ -132,6 +132,8 @@ struct nslab_link {
  *		deployed lab can be re-read without the environment
  * @prefix:	as written ("nslab" when absent)
  * @warnings:	one line each, "FILE:LINE:COL: ..." (ignored containerlab keys)
+ * @index:	private to topo.c (name → node lookup); NULL in a hand-built
+ *		topology, which nslab_topo_find_node() then searches linearly
  */
 struct nslab_topo {
 	char *file;
@@ -145,6 +147,7 @@ struct nslab_topo {
 	size_t n_links;
 	char **warnings;
 	size_t n_warnings;
+	void *index;
 };
 
 /**

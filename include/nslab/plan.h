@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The plan: a lab as an ordered list of small kernel operations. */
+#ifndef NSLAB_PLAN_H
+#define NSLAB_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nslab/error.h"
+#include "nslab/topo.h"
+
+enum nslab_op_type {
+	NSLAB_OP_NETNS,	 /* create and pin ns[op.ns], lo up, deterministic sysctls */
+	NSLAB_OP_BRIDGE, /* bridge op.ifname in op.ns (host: marked, or adopted) */
+	NSLAB_OP_VETH,	 /* veth op.ifname@op.ns <-> op.peer_ifname@op.peer_ns */
+	NSLAB_OP_SYSCTL, /* op.key = op.value in op.ns */
+	NSLAB_OP_UP,	 /* set op.ifname up (and its master) in op.ns */
+	NSLAB_OP_ADDR,	 /* op.addr on op.ifname in op.ns */
+	NSLAB_OP_ROUTE,	 /* op.route in op.ns */
+	NSLAB_OP_EXEC,	 /* op.cmd in op.node */
+	NSLAB_OP_MAX,
+};
+
+const char *nslab_op_type_to_string(enum nslab_op_type t);
+
+/**
+ * struct nslab_plan_ns - a namespace the lab uses; ns[0] is the host's
+ * @name:	netns name; NULL for the host namespace
+ * @node:	the node that owns it (NULL for the host namespace)
+ * @next_ifindex:	nslab picks the ifindex of every device it creates in
+ *		its own namespaces (lo is 1), so nothing needs a lookup later
+ */
+struct nslab_plan_ns {
+	const char *name;
+	const struct nslab_node *node;
+	int next_ifindex;
+};
+
+/**
+ * struct nslab_op - one step.  Strings are borrowed from the topology.
+ * @ifindex, @peer_ifindex:	chosen index, or 0 in the host namespace
+ *		(the kernel chooses; the device is found by name)
+ * @master, @master_ifindex:	bridge to enslave @ifname to (same ns);
+ *		master_ifindex 0 when it is a host bridge found by name
+ * @peer_master, @peer_master_ifindex:	same for the UP of the peer end
+ */
+struct nslab_op {
+	enum nslab_op_type type;
+	int ns;
+	const char *ifname;
+	int ifindex;
+	const char *master;
+	int master_ifindex;
+	int peer_ns;
+	const char *peer_ifname;
+	int peer_ifindex;
+	unsigned int mtu;
+	const char *mac;
+	const char *peer_mac;
+	const char *key;
+	const char *value;
+	const char *addr;
+	const struct nslab_route *route;
+	const struct nslab_node *node;
+	const struct nslab_link *link;
+	const char *cmd;
+};
+
+/**
+ * struct nslab_plan - the steps for one topology
+ * @mark:	"nslab:<lab>", the ifalias of the lab's host-namespace devices
+ * @node_included:	per node: built by this run (--node-filter)
+ */
+struct nslab_plan {
+	const struct nslab_topo *topo;
+	struct nslab_plan_ns *ns;
+	size_t n_ns;
+	struct nslab_op *ops;
+	size_t n_ops;
+	size_t ops_cap;
+	char mark[64];
+	bool *node_included;
+};
+
+/**
+ * nslab_plan_build() - turn a topology into ordered operations
+ * @filter:	NULL for every node, else a comma-separated list of node names;
+ *		links are built when every linux/switch end is in the list
+ *		(host and bridge ends follow the nodes they serve)
+ *
+ * Borrows @topo, which must outlive the plan.  On success *@ret belongs to
+ * the caller; free with nslab_plan_free().
+ */
+int nslab_plan_build(const struct nslab_topo *topo, const char *filter, struct nslab_plan **ret,
+		     struct nslab_error *err);
+
+void nslab_plan_free(struct nslab_plan *plan);
+
+/* Index in plan->ns of the namespace that holds @node's interfaces (0: host). */
+int nslab_plan_node_ns(const struct nslab_plan *plan, const struct nslab_node *node);
+
+#endif

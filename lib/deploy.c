@@ -1,0 +1,612 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Apply a plan to the kernel, phase by phase, journalling before each change. */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+
+#include "nslab/lab.h"
+#include "nslab/netns.h"
+#include "nslab/nl.h"
+#include "nslab/plan.h"
+#include "nslab/proc.h"
+#include "nslab/rtmsg.h"
+#include "nslab/state.h"
+#include "nslab/sysctl.h"
+#include "lab_internal.h"
+#include "util.h"
+
+struct ns_rt {
+	int fd;
+	struct nslab_nl *nl;
+};
+
+struct bridge_rt {
+	const char *name;
+	int ifindex;
+};
+
+struct apply {
+	const struct nslab_plan *plan;
+	const struct nslab_deploy_opts *opts;
+	struct nslab_state *st;
+	struct ns_rt *rt;
+	unsigned int group;
+	/* host bridges by name: a few per lab, so a plain array */
+	struct bridge_rt *bridges;
+	size_t n_bridges, bridges_cap;
+	/* dump of the host namespace's links at start */
+	unsigned int *groups_in_use;
+	size_t n_groups, groups_cap;
+	size_t done, total;
+};
+
+static void progress(struct apply *a, const char *phase)
+{
+	if (a->opts && a->opts->progress)
+		a->opts->progress(phase, a->done, a->total, a->opts->progress_data);
+}
+
+static struct bridge_rt *find_bridge(struct apply *a, const char *name)
+{
+	for (size_t i = 0; i < a->n_bridges; i++)
+		if (streq(a->bridges[i].name, name))
+			return &a->bridges[i];
+	return NULL;
+}
+
+static int host_link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct apply *a = data;
+	struct nslab_link_info li;
+
+	if (nslab_link_parse(nlh, &li) < 0 || !li.ifname)
+		return 0;
+	if (li.group) {
+		if (GROW(a->groups_in_use, a->groups_cap, a->n_groups) < 0)
+			return -ENOMEM;
+		a->groups_in_use[a->n_groups++] = li.group;
+	}
+	for (size_t i = 0; i < a->n_bridges; i++)
+		if (streq(a->bridges[i].name, li.ifname))
+			a->bridges[i].ifindex = li.ifindex;
+	return 0;
+}
+
+/*
+ * One dump of the host namespace at the start (never one per operation):
+ * which host bridges exist already, and which device groups are taken.
+ */
+static int scan_host(struct apply *a, struct nslab_error *err)
+{
+	const struct nslab_plan *plan = a->plan;
+	struct nslab_link_req req;
+	bool taken;
+	int r;
+
+	for (size_t i = 0; i < plan->n_ops; i++) {
+		const struct nslab_op *op = &plan->ops[i];
+
+		if (op->type != NSLAB_OP_BRIDGE || op->ns != 0)
+			continue;
+		if (GROW(a->bridges, a->bridges_cap, a->n_bridges) < 0)
+			return nslab_err(err, ENOMEM, "out of memory");
+		a->bridges[a->n_bridges].name = op->ifname;
+		a->bridges[a->n_bridges++].ifindex = 0;
+	}
+	nslab_link_req_init(&req);
+	req.dump = true;
+	r = nslab_nl_request(a->rt[0].nl, nslab_msg_getlink, &req, "dump host links", host_link_cb,
+			     a, err);
+	if (r < 0)
+		return r;
+	a->group = nslab_lab_group(plan->topo->name);
+	do {
+		taken = false;
+		for (size_t i = 0; i < a->n_groups; i++)
+			if (a->groups_in_use[i] == a->group)
+				taken = true;
+		if (taken)
+			a->group = 0x40000000u | ((a->group + 1) & 0x3fffffffu);
+	} while (taken);
+	return 0;
+}
+
+static const char *ns_label(const struct apply *a, int ns)
+{
+	const struct nslab_plan_ns *p = &a->plan->ns[ns];
+
+	return p->node ? p->node->name : "host";
+}
+
+struct netns_inside {
+	struct ns_rt *rt;
+};
+
+/*
+ * Runs inside the new namespace: its netlink socket is opened here, once,
+ * and stays bound to it; its deterministic sysctls are written through
+ * /proc/sys, which resolves against the current thread's namespace.
+ */
+static int netns_inside(void *data, struct nslab_error *err)
+{
+	static const char *const defaults[][2] = {
+		/* rule 1: whatever the host has, new nodes start alike */
+		{ "net.ipv4.conf.all.forwarding", "0" },
+		{ "net.ipv6.conf.all.forwarding", "0" },
+		{ "net.ipv4.conf.all.rp_filter", "0" },
+		{ "net.ipv4.conf.default.rp_filter", "0" },
+	};
+	struct netns_inside *in = data;
+	struct nslab_link_req req;
+	int r;
+
+	r = nslab_nl_open(&in->rt->nl, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ARRAY_SIZE(defaults); i++) {
+		r = nslab_sysctl_write(defaults[i][0], defaults[i][1], err);
+		/* IPv6 may be disabled on the host (ipv6.disable=1). */
+		if (r == -ENOENT && strstr(defaults[i][0], "ipv6"))
+			continue;
+		if (r < 0)
+			return r;
+	}
+	nslab_link_req_init(&req);
+	req.ifindex = 1;
+	req.up = 1;
+	return nslab_nl_add(in->rt->nl, nslab_msg_newlink, &req, "lo up", err);
+}
+
+static int do_netns(struct apply *a, const struct nslab_op *op, struct nslab_error *err)
+{
+	struct ns_rt *rt = &a->rt[op->ns];
+	const char *name = a->plan->ns[op->ns].name;
+	struct netns_inside in = { .rt = rt };
+	int r;
+
+	r = nslab_state_journal(a->st, "netns", name, err);
+	if (r < 0)
+		return r;
+	r = nslab_netns_create(name, netns_inside, &in, &rt->fd, err);
+	if (r < 0)
+		return nslab_err_prefix(err, "node %s", op->node->name);
+	return 0;
+}
+
+static int flush_all(struct apply *a, struct nslab_error *err)
+{
+	for (size_t i = 0; i < a->plan->n_ns; i++) {
+		int r;
+
+		if (!a->rt[i].nl || nslab_nl_pending(a->rt[i].nl) == 0)
+			continue;
+		r = nslab_nl_flush(a->rt[i].nl, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int set_alias(struct apply *a, const char *ifname, struct nslab_error *err)
+{
+	struct nslab_link_req req;
+	char label[64];
+
+	nslab_link_req_init(&req);
+	req.ifname = ifname;
+	req.alias = a->plan->mark;
+	snprintf(label, sizeof(label), "mark %s", ifname);
+	return nslab_nl_add(a->rt[0].nl, nslab_msg_newlink, &req, label, err);
+}
+
+static int ifindex_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nslab_link_info li;
+
+	if (nslab_link_parse(nlh, &li) == 0)
+		*(int *)data = li.ifindex;
+	return 0;
+}
+
+/* Look up a host-namespace device by name (rare: host bridges, host ends with addresses). */
+static int host_ifindex(struct apply *a, const char *ifname, int *ret, struct nslab_error *err)
+{
+	struct nslab_link_req req;
+	char label[64];
+	int idx = 0, r;
+
+	nslab_link_req_init(&req);
+	req.ifname = ifname;
+	snprintf(label, sizeof(label), "host interface %s", ifname);
+	r = nslab_nl_request(a->rt[0].nl, nslab_msg_getlink, &req, label, ifindex_cb, &idx, err);
+	if (r < 0)
+		return r;
+	*ret = idx;
+	return 0;
+}
+
+static int do_bridge(struct apply *a, const struct nslab_op *op, struct nslab_error *err)
+{
+	struct nslab_link_req req;
+	struct bridge_rt *br = NULL;
+	char label[128];
+	int r;
+
+	if (op->ns == 0) {
+		br = find_bridge(a, op->ifname);
+		/* A bridge that exists already is used, never owned. */
+		if (br && br->ifindex)
+			return 0;
+	}
+	nslab_link_req_init(&req);
+	req.ifname = op->ifname;
+	req.ifindex = op->ifindex;
+	req.kind = "bridge";
+	req.up = 1;
+	if (op->ns == 0)
+		req.group = a->group;
+	snprintf(label, sizeof(label), "bridge %s (node %s)", op->ifname, op->node->name);
+	r = nslab_nl_add(a->rt[op->ns].nl, nslab_msg_newlink, &req, label, err);
+	if (r < 0 || op->ns != 0)
+		return r;
+	r = set_alias(a, op->ifname, err);
+	if (r < 0)
+		return r;
+	return host_ifindex(a, op->ifname, &br->ifindex, err);
+}
+
+static int master_ifindex(struct apply *a, const struct nslab_op *op, int ns, int *ret,
+			  struct nslab_error *err)
+{
+	struct bridge_rt *br;
+
+	*ret = 0;
+	if (!op->master)
+		return 0;
+	if (ns != 0) {
+		*ret = op->master_ifindex;
+		return 0;
+	}
+	br = find_bridge(a, op->master);
+	if (!br || !br->ifindex)
+		return nslab_err(err, ENODEV, "bridge %s does not exist", op->master);
+	*ret = br->ifindex;
+	return 0;
+}
+
+static int do_veth(struct apply *a, const struct nslab_op *op, struct nslab_error *err)
+{
+	uint8_t mac[6], peer_mac[6];
+	struct nslab_link_req req;
+	char label[256];
+	int r;
+
+	nslab_link_req_init(&req);
+	req.kind = "veth";
+	req.ifname = op->ifname;
+	req.ifindex = op->ifindex;
+	req.mtu = op->mtu;
+	req.up = 1;
+	if (op->mac && nslab_mac_parse(op->mac, mac) == 0)
+		req.mac = mac;
+	r = master_ifindex(a, op, op->ns, &req.master, err);
+	if (r < 0)
+		return r;
+	if (op->ns == 0)
+		req.group = a->group;
+	req.peer_ifname = op->peer_ifname;
+	req.peer_ifindex = op->peer_ifindex;
+	req.peer_mtu = op->mtu;
+	if (op->peer_mac && nslab_mac_parse(op->peer_mac, peer_mac) == 0)
+		req.peer_mac = peer_mac;
+	req.peer_netns_fd = a->rt[op->peer_ns].fd;
+	if (op->peer_ns == 0)
+		req.peer_group = a->group;
+	/* Name the link as the file does, whichever end the request creates. */
+	snprintf(label, sizeof(label), "link %s:%s - %s:%s",
+		 a->plan->topo->nodes[op->link->ep[0].node].name, op->link->ep[0].ifname,
+		 a->plan->topo->nodes[op->link->ep[1].node].name, op->link->ep[1].ifname);
+	r = nslab_nl_add(a->rt[op->ns].nl, nslab_msg_newlink, &req, label, err);
+	if (r < 0 || op->ns != 0)
+		return r;
+	return set_alias(a, op->ifname, err);
+}
+
+static int do_sysctl(struct apply *a, const struct nslab_op *op, int *cur_ns,
+		     struct nslab_error *err)
+{
+	int r;
+
+	if (*cur_ns != op->ns) {
+		r = nslab_netns_enter(a->rt[op->ns].fd, err);
+		if (r < 0)
+			return nslab_err_prefix(err, "node %s", op->node->name);
+		*cur_ns = op->ns;
+	}
+	r = nslab_sysctl_write(op->key, op->value, err);
+	if (r < 0)
+		return nslab_err_prefix(err, "node %s", op->node->name);
+	return 0;
+}
+
+static int do_up(struct apply *a, const struct nslab_op *op, struct nslab_error *err)
+{
+	struct nslab_link_req req;
+	char label[128];
+	int r;
+
+	nslab_link_req_init(&req);
+	req.ifindex = op->ifindex;
+	if (!op->ifindex)
+		req.ifname = op->ifname;
+	req.up = 1;
+	r = master_ifindex(a, op, op->ns, &req.master, err);
+	if (r < 0)
+		return r;
+	if (op->ns == 0)
+		req.alias = a->plan->mark;
+	snprintf(label, sizeof(label), "node %s: set %s up", ns_label(a, op->ns), op->ifname);
+	return nslab_nl_add(a->rt[op->ns].nl, nslab_msg_newlink, &req, label, err);
+}
+
+static int op_ifindex(struct apply *a, const struct nslab_op *op, int *ret,
+		      struct nslab_error *err)
+{
+	if (op->ifindex || !op->ifname) {
+		*ret = op->ifindex;
+		return 0;
+	}
+	/* The host namespace: the kernel chose the index. */
+	return host_ifindex(a, op->ifname, ret, err);
+}
+
+static int do_addr(struct apply *a, const struct nslab_op *op, struct nslab_error *err)
+{
+	struct nslab_addr_req req = { 0 };
+	char label[256];
+	int r;
+
+	snprintf(label, sizeof(label), "node %s: address %s on %s", op->node->name, op->addr,
+		 op->ifname);
+	if (nslab_prefix_parse(op->addr, false, &req.prefix) < 0)
+		return nslab_err(err, EINVAL, "%s: not a CIDR", label);
+	r = op_ifindex(a, op, &req.ifindex, err);
+	if (r < 0)
+		return r;
+	/* Lab addresses are unique by construction: skip IPv6 DAD's delay. */
+	req.nodad = true;
+	return nslab_nl_add(a->rt[op->ns].nl, nslab_msg_newaddr, &req, label, err);
+}
+
+static int do_route(struct apply *a, const struct nslab_op *op, struct nslab_error *err)
+{
+	const struct nslab_route *rt = op->route;
+	struct nslab_route_req req = { 0 };
+	char label[512];
+	int r;
+
+	snprintf(label, sizeof(label), "node %s: route %s%s%s%s%s", op->node->name, rt->dst,
+		 rt->via ? " via " : "", rt->via ? rt->via : "", rt->dev ? " dev " : "",
+		 rt->dev ? rt->dev : "");
+	if (streq(rt->dst, "default") || streq(rt->dst, "default6")) {
+		req.dst.family = rt->family;
+		req.dst.len = 0;
+	} else if (nslab_prefix_parse(rt->dst, true, &req.dst) < 0) {
+		return nslab_err(err, EINVAL, "%s: bad destination", label);
+	}
+	if (!req.dst.family)
+		req.dst.family = rt->family;
+	if (rt->via) {
+		if (nslab_prefix_parse(rt->via, true, &req.gw) < 0)
+			return nslab_err(err, EINVAL, "%s: bad gateway", label);
+		req.has_gw = true;
+		req.dst.family = req.gw.family;
+	}
+	if (rt->src) {
+		if (nslab_prefix_parse(rt->src, true, &req.src) < 0)
+			return nslab_err(err, EINVAL, "%s: bad source", label);
+		req.has_src = true;
+	}
+	if (rt->dev) {
+		r = op_ifindex(a, op, &req.oif, err);
+		if (r < 0)
+			return r;
+		if (!req.oif)
+			return nslab_err(err, ENODEV, "%s: no interface %s in node %s", label,
+					 rt->dev, op->node->name);
+	}
+	req.metric = rt->metric;
+	req.table = rt->table > 0 ? (unsigned int)rt->table : 0;
+	req.onlink = rt->onlink;
+	return nslab_nl_add(a->rt[op->ns].nl, nslab_msg_newroute, &req, label, err);
+}
+
+static int do_exec(struct apply *a, const struct nslab_op *op, struct nslab_error *err)
+{
+	const struct nslab_node *n = op->node;
+	struct nslab_spawn sp = {
+		.netns = n->netns,
+		.hostname = n->netns ? n->hostname : NULL,
+		.env = n->env,
+		.n_env = n->n_env,
+		.stdin_fd = -1,
+		.stdout_fd = -1,
+		.stderr_fd = -1,
+	};
+	char out[1024];
+	int status, r;
+
+	r = nslab_proc_run_sh(&sp, op->cmd, out, sizeof(out), &status, err);
+	if (r < 0)
+		return nslab_err_prefix(err, "node %s: exec '%s'", n->name, op->cmd);
+	if (a->opts && a->opts->exec_output)
+		a->opts->exec_output(n->name, op->cmd, out, a->opts->exec_output_data);
+	if (status != 0) {
+		size_t len = strlen(out);
+
+		while (len && out[len - 1] == '\n')
+			out[--len] = '\0';
+		return nslab_err(err, EIO, "node %s: exec '%s' exited with status %d%s%s", n->name,
+				 op->cmd, status, len ? ": " : "", out);
+	}
+	return 0;
+}
+
+static int open_host(struct apply *a, struct nslab_error *err)
+{
+	a->rt[0].fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (a->rt[0].fd < 0)
+		return nslab_err(err, errno, "cannot open the host network namespace");
+	return nslab_nl_open(&a->rt[0].nl, err);
+}
+
+static int apply_plan(struct apply *a, struct nslab_error *err)
+{
+	const struct nslab_plan *plan = a->plan;
+	char group[16];
+	int cur_ns = 0, r = 0;
+	size_t i = 0;
+
+	r = open_host(a, err);
+	if (r < 0)
+		return r;
+	r = scan_host(a, err);
+	if (r < 0)
+		return r;
+	snprintf(group, sizeof(group), "%u", a->group);
+	r = nslab_state_journal(a->st, "group", group, err);
+	if (r < 0)
+		return r;
+	r = nslab_netns_prepare(err);
+	if (r < 0)
+		return r;
+
+	/* Ops are ordered by phase; each phase ends with every pipeline flushed. */
+	while (i < plan->n_ops && r >= 0) {
+		enum nslab_op_type phase = plan->ops[i].type;
+
+		progress(a, nslab_op_type_to_string(phase));
+		for (; i < plan->n_ops && r >= 0; i++, a->done++) {
+			const struct nslab_op *op = &plan->ops[i];
+
+			/* UP, ADDR and ROUTE share one pipeline per namespace. */
+			if (op->type != phase &&
+			    !(phase >= NSLAB_OP_UP && op->type >= NSLAB_OP_UP &&
+			      op->type <= NSLAB_OP_ROUTE))
+				break;
+			switch (op->type) {
+			case NSLAB_OP_NETNS:
+				r = do_netns(a, op, err);
+				break;
+			case NSLAB_OP_BRIDGE:
+				r = do_bridge(a, op, err);
+				break;
+			case NSLAB_OP_VETH:
+				r = do_veth(a, op, err);
+				break;
+			case NSLAB_OP_SYSCTL:
+				r = do_sysctl(a, op, &cur_ns, err);
+				break;
+			case NSLAB_OP_UP:
+				r = do_up(a, op, err);
+				break;
+			case NSLAB_OP_ADDR:
+				r = do_addr(a, op, err);
+				break;
+			case NSLAB_OP_ROUTE:
+				r = do_route(a, op, err);
+				break;
+			case NSLAB_OP_EXEC:
+				r = do_exec(a, op, err);
+				break;
+			case NSLAB_OP_MAX:
+				break;
+			}
+		}
+		if (cur_ns != 0) {
+			int q = nslab_netns_enter(a->rt[0].fd, err);
+
+			cur_ns = 0;
+			if (q < 0)
+				return q;
+		}
+		if (r >= 0)
+			r = flush_all(a, err);
+	}
+	progress(a, "done");
+	if (r >= 0)
+		r = nslab_state_journal(a->st, "done", "-", err);
+	return r;
+}
+
+static void apply_release(struct apply *a)
+{
+	if (a->rt) {
+		for (size_t i = 0; i < a->plan->n_ns; i++) {
+			if (a->rt[i].nl)
+				nslab_nl_close(a->rt[i].nl);
+			if (a->rt[i].fd >= 0)
+				close(a->rt[i].fd);
+		}
+	}
+	free(a->rt);
+	free(a->bridges);
+	free(a->groups_in_use);
+}
+
+int nslab_lab_deploy(const struct nslab_topo *topo, const struct nslab_deploy_opts *opts,
+		     struct nslab_error *err)
+{
+	struct nslab_plan *plan = NULL;
+	struct nslab_state *st = NULL;
+	_cleanup_free_ char *text = NULL;
+	struct apply a = { 0 };
+	size_t len = 0;
+	int r;
+
+	r = nslab_plan_build(topo, opts ? opts->node_filter : NULL, &plan, err);
+	if (r < 0)
+		return r;
+	r = lab_escape_text(topo->text, topo->text_len, &text, &len);
+	if (r < 0) {
+		nslab_plan_free(plan);
+		return nslab_err(err, r, "out of memory");
+	}
+	r = nslab_state_create(topo->name, text, len, &st, err);
+	if (r < 0) {
+		nslab_plan_free(plan);
+		if (r == -EEXIST)
+			return nslab_err(err, EEXIST,
+					 "lab '%s' is already deployed\n"
+					 "hint: nslab destroy --name %s, or deploy --reconfigure",
+					 topo->name, topo->name);
+		return r;
+	}
+	a.plan = plan;
+	a.opts = opts;
+	a.st = st;
+	a.total = plan->n_ops;
+	a.rt = calloc(plan->n_ns, sizeof(*a.rt));
+	if (!a.rt) {
+		r = nslab_err(err, ENOMEM, "out of memory");
+	} else {
+		for (size_t i = 0; i < plan->n_ns; i++)
+			a.rt[i].fd = -1;
+		r = apply_plan(&a, err);
+	}
+	apply_release(&a);
+	if (r < 0) {
+		struct nslab_error undo_err = { 0 };
+
+		/* All or nothing: remove what this run made, newest state first. */
+		if (lab_undo(st, topo->name, &undo_err) < 0)
+			snprintf(err->msg + strlen(err->msg), sizeof(err->msg) - strlen(err->msg),
+				 "\nundo failed too: %s", undo_err.msg);
+		nslab_state_remove(st, NULL);
+	}
+	nslab_state_close(st);
+	nslab_plan_free(plan);
+	return r;
+}

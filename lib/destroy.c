@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Destroy a lab from its journal: unpin its namespaces, delete its host devices as one group. */
+#include <stdio.h>
+
+#include "nslab/lab.h"
+#include "nslab/netns.h"
+#include "nslab/nl.h"
+#include "nslab/rtmsg.h"
+#include "nslab/state.h"
+#include "nslab/topo.h"
+#include "lab_internal.h"
+#include "util.h"
+
+unsigned int nslab_lab_group(const char *name)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (const char *p = name; *p; p++) {
+		h ^= (unsigned char)*p;
+		h *= 16777619u;
+	}
+	/* Stay clear of 0 (the default group) and of small numbers people use. */
+	return 0x40000000u | (h & 0x3fffffffu);
+}
+
+int lab_escape_text(const char *text, size_t len, char **ret, size_t *ret_len)
+{
+	size_t n = 0;
+	char *out;
+
+	for (size_t i = 0; i < len; i++)
+		n += text[i] == '$' ? 2 : 1;
+	out = malloc(n + 1);
+	if (!out)
+		return -ENOMEM;
+	n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '$')
+			out[n++] = '$';
+		out[n++] = text[i];
+	}
+	out[n] = '\0';
+	*ret = out;
+	*ret_len = n;
+	return 0;
+}
+
+struct journal {
+	char **netns;
+	size_t n_netns, netns_cap;
+	unsigned int group;
+};
+
+static int journal_cb(const char *kind, const char *name, void *data)
+{
+	struct journal *j = data;
+
+	if (streq(kind, "netns")) {
+		if (GROW(j->netns, j->netns_cap, j->n_netns) < 0)
+			return -ENOMEM;
+		j->netns[j->n_netns] = strdup(name);
+		if (!j->netns[j->n_netns])
+			return -ENOMEM;
+		j->n_netns++;
+	} else if (streq(kind, "group")) {
+		j->group = (unsigned int)strtoul(name, NULL, 10);
+	}
+	return 0;
+}
+
+int lab_undo(struct nslab_state *st, const char *lab, struct nslab_error *err)
+{
+	struct journal j = { 0 };
+	struct nslab_link_req req;
+	struct nslab_nl *nl = NULL;
+	char label[64];
+	int r, first = 0;
+
+	r = nslab_state_read_journal(st, journal_cb, &j, err);
+	if (r < 0)
+		goto out;
+	/*
+	 * Unpin every namespace first: the kernel then frees them, and every
+	 * device inside, in one batch (cleanup_net), instead of one by one.
+	 */
+	for (size_t i = j.n_netns; i-- > 0;) {
+		struct nslab_error e;
+
+		if (nslab_netns_unpin(j.netns[i], &e) < 0 && first == 0) {
+			first = -e.code;
+			if (err)
+				*err = e;
+		}
+	}
+	/*
+	 * The lab's host-namespace devices (bridges it created, host ends of
+	 * veths) carry its device group from their creation on: one request
+	 * deletes them all.  A bridge that existed before has another group.
+	 */
+	if (j.group) {
+		r = nslab_nl_open(&nl, err);
+		if (r < 0)
+			goto out;
+		nslab_link_req_init(&req);
+		req.group = j.group;
+		snprintf(label, sizeof(label), "delete devices of lab %s", lab);
+		r = nslab_nl_request(nl, nslab_msg_dellink, &req, label, NULL, NULL, err);
+		if (r == -ENODEV)
+			r = 0; /* none was made yet */
+		nslab_nl_close(nl);
+		if (r < 0)
+			goto out;
+	}
+	r = first;
+out:
+	nslab_strv_free(j.netns, j.n_netns);
+	return r;
+}
+
+int nslab_lab_destroy(const char *name, struct nslab_error *err)
+{
+	struct nslab_state *st = NULL;
+	int r;
+
+	r = nslab_state_open(name, &st, err);
+	if (r < 0)
+		return r;
+	r = lab_undo(st, name, err);
+	if (r >= 0)
+		r = nslab_state_remove(st, err);
+	nslab_state_close(st);
+	return r;
+}
+
+int nslab_lab_load(const char *name, struct nslab_topo **ret_topo, struct nslab_error *err)
+{
+	struct nslab_state *st = NULL;
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r;
+
+	r = nslab_state_open(name, &st, err);
+	if (r < 0)
+		return r;
+	r = nslab_state_read_topology(st, &text, &len, err);
+	if (r >= 0)
+		r = nslab_topo_parse(nslab_state_topology_path(st), text, len, ret_topo, err);
+	nslab_state_close(st);
+	return r;
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* sysctl reads and writes through /proc/sys, in the calling thread's netns. */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+
+#include "nslab/sysctl.h"
+#include "util.h"
+
+static int sysctl_path(const char *key, char *buf, size_t size, struct nslab_error *err)
+{
+	int n = snprintf(buf, size, "/proc/sys/%s", key);
+
+	if (n < 0 || (size_t)n >= size || strstr(key, "..") || key[0] == '/')
+		return nslab_err(err, EINVAL, "invalid sysctl name '%s'", key);
+	/* Dots separate levels; an interface name with a dot cannot be written this way. */
+	for (char *p = buf + strlen("/proc/sys/"); *p; p++)
+		if (*p == '.')
+			*p = '/';
+	return 0;
+}
+
+int nslab_sysctl_write(const char *key, const char *value, struct nslab_error *err)
+{
+	char path[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	size_t len = strlen(value);
+	ssize_t n;
+	int r;
+
+	r = sysctl_path(key, path, sizeof(path), err);
+	if (r < 0)
+		return r;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nslab_err(err, errno, "sysctl %s", key);
+	n = write(fd, value, len);
+	if (n < 0)
+		return nslab_err(err, errno, "sysctl %s=%s", key, value);
+	if ((size_t)n != len)
+		return nslab_err(err, EIO, "sysctl %s=%s: short write", key, value);
+	return 0;
+}
+
+int nslab_sysctl_read(const char *key, char *buf, size_t size, struct nslab_error *err)
+{
+	char path[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+	int r;
+
+	r = sysctl_path(key, path, sizeof(path), err);
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nslab_err(err, errno, "sysctl %s", key);
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		return nslab_err(err, errno, "sysctl %s", key);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return 0;
+}

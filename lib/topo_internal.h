@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Private to the topology parser (topo*.c): string map, expansion, parse context. */
+#ifndef NSLAB_TOPO_INTERNAL_H
+#define NSLAB_TOPO_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <yaml.h>
+
+#include "nslab/topo.h"
+
+/*
+ * struct strmap - open-addressing hash map from a string to a size_t.
+ * Keys are borrowed unless @own is set, in which case strmap_free() frees them.
+ */
+struct strmap {
+	struct strmap_slot {
+		const char *key;
+		size_t val;
+	} *slots;
+	size_t cap;
+	size_t n;
+	bool own;
+};
+
+/* Insert @key → @val.  Return 0 when inserted, 1 when @key was present (its
+ * value goes to *@ret_old, the map is unchanged), -ENOMEM. */
+int strmap_put(struct strmap *m, const char *key, size_t val, size_t *ret_old);
+/* Return true and set *@ret when @key is present. */
+bool strmap_get(const struct strmap *m, const char *key, size_t *ret);
+void strmap_free(struct strmap *m);
+
+/*
+ * struct posmap - maps a (line, column) of the expanded text back to the
+ * original file, so messages point at what the user wrote.
+ */
+struct posmap {
+	const char *in;
+	size_t in_len;
+	const char *out;
+	size_t out_len;
+	struct posmap_seg {
+		size_t out;
+		size_t in;
+		bool literal;
+	} *segs;
+	size_t n_segs;
+	size_t cap_segs;
+	size_t *in_lines;
+	size_t n_in_lines;
+	size_t *out_lines;
+	size_t n_out_lines;
+	bool identity;
+};
+
+/*
+ * topo_expand() - expand ${VAR}, ${VAR:-x}, ${VAR:=x} and $$ in @in.
+ * On success *@ret_out (NUL terminated, *@ret_len bytes) belongs to the caller
+ * and @pm is filled (free with posmap_free(); it borrows @in and *@ret_out).
+ */
+int topo_expand(const char *file, const char *in, size_t len, char **ret_out, size_t *ret_len,
+		struct posmap *pm, struct nslab_error *err);
+/* Position in the original text of 0-based @line/@col (characters) of the output. */
+struct nslab_pos posmap_map(const struct posmap *pm, size_t line, size_t col);
+/* Position in the original text of byte @off of the output. */
+struct nslab_pos posmap_map_offset(const struct posmap *pm, size_t off);
+/* 1-based line/column of byte @off of @text. */
+struct nslab_pos text_pos(const char *text, size_t len, size_t off);
+void posmap_free(struct posmap *pm);
+
+/* Keys of a settings map (node, defaults, kinds.K, groups.G). */
+enum setting_key {
+	SK_KIND,
+	SK_GROUP,
+	SK_LABELS,
+	SK_ENV,
+	SK_EXEC,
+	SK_SYSCTLS,
+	SK_ROUTES,
+	SK_HOSTNAME,
+	SK_MAX,
+};
+
+/*
+ * struct settings - one parsed settings map, before inheritance.  Arrays and
+ * strings are owned; free with settings_free().
+ */
+struct settings {
+	bool has[SK_MAX]; /* key written */
+	bool set[SK_MAX]; /* key written with a non-null value */
+	struct nslab_pos keypos[SK_MAX];
+	struct nslab_str kind;
+	struct nslab_str group;
+	struct nslab_str hostname;
+	struct nslab_kv *labels;
+	size_t n_labels;
+	struct nslab_kv *env;
+	size_t n_env;
+	struct nslab_kv *sysctls;
+	size_t n_sysctls;
+	struct nslab_str *exec;
+	size_t n_exec;
+	struct nslab_route *routes;
+	size_t n_routes;
+};
+
+void settings_free(struct settings *s);
+
+/* The state of one nslab_topo_parse() call. */
+struct ctx {
+	const char *file; /* as shown in messages */
+	struct nslab_error *err;
+	struct posmap pm;
+	yaml_document_t *doc;
+	struct nslab_topo *topo;
+	struct strmap warned; /* key names already warned about */
+	struct strmap ifnames; /* "NS/IFNAME" → index in ifpos */
+	struct ifuse {
+		struct nslab_pos pos;
+		long bridge; /* node index when the name is a bridge node's own, else -1 */
+	} *ifpos;
+	size_t n_ifpos;
+	size_t cap_ifpos;
+	size_t budget; /* items still allowed (YAML aliases can multiply work) */
+	size_t cap_nodes;
+	size_t cap_links;
+	size_t cap_warnings;
+	struct settings defaults;
+	struct settings kinds[NSLAB_KIND_MAX];
+	bool has_kind[NSLAB_KIND_MAX];
+	struct nslab_pos kind_pos[NSLAB_KIND_MAX];
+	char **group_names; /* borrowed from the document */
+	struct settings *groups;
+	size_t n_groups;
+	struct strmap group_index;
+	long host_node; /* index of the node called "host", -1 */
+};
+
+/* Record "FILE:LINE:COL: message" in ctx->err.  Return -EINVAL. */
+int topo_err_at(struct ctx *c, struct nslab_pos pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int topo_oom(struct ctx *c);
+/* Add "FILE:LINE:COL: 'KEY' is ignored: ..." once per @key per file. */
+int topo_warn_ignored(struct ctx *c, const char *key, struct nslab_pos pos);
+/* Take one item from the work budget; error when it is spent. */
+int topo_spend(struct ctx *c, struct nslab_pos pos);
+struct nslab_pos topo_pos(const struct ctx *c, const yaml_node_t *n);
+
+/* topo_parse.c: the document → topo. */
+int topo_parse_doc(struct ctx *c);
+
+/* topo_check.c: validators.  Each returns 0 or an error at @pos. */
+bool topo_valid_node_name(const char *s);
+bool topo_valid_lab_name(const char *s);
+int topo_check_ifname(struct ctx *c, const char *s, struct nslab_pos pos);
+/* @family AF_INET or AF_INET6: the list the address is in. */
+int topo_check_addr(struct ctx *c, const char *s, int family, struct nslab_pos pos);
+int topo_check_mac(struct ctx *c, const char *s, struct nslab_pos pos);
+int topo_check_sysctl(struct ctx *c, const char *s, struct nslab_pos pos);
+int topo_check_route(struct ctx *c, struct nslab_route *r, struct nslab_pos dst_pos,
+		     struct nslab_pos via_pos, struct nslab_pos src_pos);
+/* Claim @ifname in the namespace of node @node; error if it is taken. */
+int topo_claim_ifname(struct ctx *c, size_t node, const char *ifname, struct nslab_pos pos);
+/* Claim a bridge node's own name in the host namespace. */
+int topo_claim_bridge(struct ctx *c, size_t node);
+/* Add node @i (just appended) to the name index nslab_topo_find_node() uses. */
+int topo_index_add(struct nslab_topo *topo, size_t i);
+
+#endif

@@ -1,0 +1,1634 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* From the YAML document to nslab_topo: keys, types, inheritance, links. */
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "topo_internal.h"
+#include "util.h"
+
+#define MERGE_DEPTH_MAX 8
+
+/* Where a key appears, for the tables of special keys. */
+enum where {
+	W_TOP,
+	W_SETTINGS, /* node, defaults, kinds.K, groups.G */
+	W_LINK,
+	W_ENDPOINT,
+	W_LINK_TYPE,
+	W_KIND,
+};
+
+/*
+ * Parts of the contract this version does not implement yet.  A later version
+ * removes its entry when it implements the key.
+ */
+static const struct {
+	enum where where;
+	const char *key;
+} unsupported[] = {
+	{ W_TOP, "mgmt" },
+	{ W_TOP, "networks" },
+	{ W_TOP, "hosts" },
+	{ W_SETTINGS, "networks" },
+	{ W_SETTINGS, "ports" },
+	{ W_SETTINGS, "services" },
+	{ W_SETTINGS, "cmd" },
+	{ W_SETTINGS, "memory" },
+	{ W_SETTINGS, "cpu" },
+	{ W_SETTINGS, "netns" },
+	{ W_SETTINGS, "pid" },
+	{ W_SETTINGS, "mgmt-ipv4" },
+	{ W_SETTINGS, "mgmt-ipv6" },
+	{ W_SETTINGS, "startup-delay" },
+	{ W_SETTINGS, "wait-for" },
+	{ W_SETTINGS, "host" },
+	{ W_LINK, "netem" },
+	{ W_ENDPOINT, "netem" },
+	{ W_LINK_TYPE, "vxlan" },
+	{ W_LINK_TYPE, "gre" },
+	{ W_LINK_TYPE, "dummy" },
+	{ W_KIND, "ext" },
+};
+
+/* Containerlab keys that mean nothing without a container runtime (rule 10). */
+static const char *const container_keys[] = {
+	"image",
+	"binds",
+	"startup-config",
+	"license",
+	"entrypoint",
+	"user",
+	"image-pull-policy",
+	"runtime",
+	"healthcheck",
+	"restart-policy",
+	"network-mode",
+	"devices",
+	"cap-add",
+	"shm-size",
+	"extras",
+	"config",
+	"enforce-startup-config",
+	"suppress-startup-config",
+	"auto-remove",
+	"publish",
+	"dns",
+	"certificate",
+	"aliases",
+	"components",
+	"stages",
+};
+
+/* Containerlab top-level keys with no meaning here. */
+static const char *const ignored_top_keys[] = { "settings" };
+
+static const char *const setting_names[SK_MAX] = {
+	[SK_KIND] = "kind",	[SK_GROUP] = "group",	[SK_LABELS] = "labels",
+	[SK_ENV] = "env",	[SK_EXEC] = "exec",	[SK_SYSCTLS] = "sysctls",
+	[SK_ROUTES] = "routes", [SK_HOSTNAME] = "hostname",
+};
+
+/* Keys rule 4 allows on bridge and host nodes. */
+static bool kind_allows(enum nslab_kind kind, enum setting_key k)
+{
+	switch (kind) {
+	case NSLAB_KIND_BRIDGE:
+		return k == SK_KIND || k == SK_GROUP || k == SK_LABELS;
+	case NSLAB_KIND_HOST:
+		return k == SK_KIND || k == SK_GROUP || k == SK_LABELS || k == SK_EXEC;
+	default:
+		return true;
+	}
+}
+
+static const char *kind_allowed_list(enum nslab_kind kind)
+{
+	return kind == NSLAB_KIND_BRIDGE ? "kind, group, labels" : "kind, group, labels, exec";
+}
+
+static const char *const settings_expected =
+	"kind, group, labels, env, exec, sysctls, routes, hostname";
+
+/* ---- YAML helpers ---- */
+
+static yaml_node_t *doc_node(struct ctx *c, yaml_node_item_t i)
+{
+	return yaml_document_get_node(c->doc, i);
+}
+
+static bool is_null(const yaml_node_t *n)
+{
+	const char *s;
+
+	if (!n)
+		return true;
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	s = (const char *)n->data.scalar.value;
+	return n->data.scalar.length == 0 || streq(s, "~") || streq(s, "null") || streq(s, "Null") ||
+	       streq(s, "NULL");
+}
+
+static bool is_plain_bool(const yaml_node_t *n, bool *ret)
+{
+	const char *s = (const char *)n->data.scalar.value;
+
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	if (streq(s, "true") || streq(s, "True") || streq(s, "TRUE")) {
+		*ret = true;
+		return true;
+	}
+	if (streq(s, "false") || streq(s, "False") || streq(s, "FALSE")) {
+		*ret = false;
+		return true;
+	}
+	return false;
+}
+
+static bool is_plain_number(const yaml_node_t *n)
+{
+	const char *s = (const char *)n->data.scalar.value;
+	char *end;
+
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+	    n->data.scalar.length == 0)
+		return false;
+	(void)strtod(s, &end);
+	return *end == '\0';
+}
+
+static const char *type_name(const yaml_node_t *n)
+{
+	bool b;
+
+	if (is_null(n))
+		return "null";
+	switch (n->type) {
+	case YAML_MAPPING_NODE:
+		return "a map";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	case YAML_SCALAR_NODE:
+		if (is_plain_bool(n, &b))
+			return "a boolean";
+		if (is_plain_number(n))
+			return "a number";
+		return "a string";
+	default:
+		return "nothing";
+	}
+}
+
+static int want(struct ctx *c, const yaml_node_t *n, const char *what)
+{
+	return topo_err_at(c, topo_pos(c, n), "expected %s, got %s", what, type_name(n));
+}
+
+/* A non-null scalar as text (borrowed from the document). */
+static int get_str(struct ctx *c, const yaml_node_t *n, const char **ret)
+{
+	if (!n || n->type != YAML_SCALAR_NODE || is_null(n))
+		return want(c, n, "a string");
+	if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
+		return topo_err_at(c, topo_pos(c, n), "string contains a NUL character");
+	*ret = (const char *)n->data.scalar.value;
+	return 0;
+}
+
+static int dup_str(struct ctx *c, const yaml_node_t *n, struct nslab_str *ret)
+{
+	const char *s;
+	int r = get_str(c, n, &s);
+
+	if (r < 0)
+		return r;
+	ret->s = strdup(s);
+	if (!ret->s)
+		return topo_oom(c);
+	ret->pos = topo_pos(c, n);
+	return 0;
+}
+
+/* An integer in [@min, @max], plain or quoted ("mtu: ${MTU}" works either way). */
+static int get_uint(struct ctx *c, const yaml_node_t *n, const char *what, unsigned long min,
+		    unsigned long max, unsigned long *ret)
+{
+	const char *s;
+	unsigned long v;
+	char *end;
+
+	if (!n || n->type != YAML_SCALAR_NODE || is_null(n))
+		return topo_err_at(c, topo_pos(c, n), "invalid %s: expected an integer from %lu to %lu, got %s",
+				   what, min, max, type_name(n));
+	s = (const char *)n->data.scalar.value;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end || errno || v < min || v > max)
+		return topo_err_at(c, topo_pos(c, n), "invalid %s '%s': expected an integer from %lu to %lu",
+				   what, s, min, max);
+	*ret = v;
+	return 0;
+}
+
+struct pair {
+	yaml_node_t *key;
+	yaml_node_t *val;
+	const char *k;
+	struct nslab_pos pos; /* of the key */
+};
+
+struct mview {
+	struct pair *p;
+	size_t n;
+	size_t cap;
+	struct strmap idx; /* only for large maps */
+};
+
+static void mview_free(struct mview *v)
+{
+	free(v->p);
+	strmap_free(&v->idx);
+	*v = (struct mview){ 0 };
+}
+
+static bool mview_find(const struct mview *v, const char *k, size_t *ret)
+{
+	if (v->idx.cap)
+		return strmap_get(&v->idx, k, ret);
+	for (size_t i = 0; i < v->n; i++) {
+		if (streq(v->p[i].k, k)) {
+			*ret = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int mview_add(struct ctx *c, struct mview *v, struct pair *p)
+{
+	if (GROW(v->p, v->cap, v->n) < 0)
+		return topo_oom(c);
+	v->p[v->n] = *p;
+	/* Linear search is enough for small maps; nodes: can hold thousands. */
+	if (v->n == 16) {
+		for (size_t i = 0; i < v->n; i++)
+			if (strmap_put(&v->idx, v->p[i].k, i, NULL) < 0)
+				return topo_oom(c);
+	}
+	if (v->n >= 16 && strmap_put(&v->idx, p->k, v->n, NULL) < 0)
+		return topo_oom(c);
+	v->n++;
+	return 0;
+}
+
+static bool is_merge_key(const yaml_node_t *k)
+{
+	return k->type == YAML_SCALAR_NODE && k->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	       streq((const char *)k->data.scalar.value, "<<");
+}
+
+static int mview_fill(struct ctx *c, struct mview *v, yaml_node_t *map, const char *noun,
+		      bool merged, int depth)
+{
+	for (yaml_node_pair_t *np = map->data.mapping.pairs.start; np < map->data.mapping.pairs.top;
+	     np++) {
+		struct pair p = { .key = doc_node(c, np->key), .val = doc_node(c, np->value) };
+		size_t old;
+		int r;
+
+		r = topo_spend(c, topo_pos(c, p.key));
+		if (r < 0)
+			return r;
+		if (!p.key || !p.val)
+			return topo_err_at(c, topo_pos(c, map), "invalid YAML map");
+		if (is_merge_key(p.key))
+			continue;
+		r = get_str(c, p.key, &p.k);
+		if (r < 0)
+			return r;
+		p.pos = topo_pos(c, p.key);
+		if (mview_find(v, p.k, &old)) {
+			/* A key merged in with "<<" is overridden by the map's own. */
+			if (merged)
+				continue;
+			return topo_err_at(c, p.pos, "duplicate %s '%s' (first at %d:%d)", noun, p.k,
+					   v->p[old].pos.line, v->p[old].pos.col);
+		}
+		r = mview_add(c, v, &p);
+		if (r < 0)
+			return r;
+	}
+	/* YAML merge keys ("<<: *anchor"), as Go's yaml does for containerlab. */
+	for (yaml_node_pair_t *np = map->data.mapping.pairs.start; np < map->data.mapping.pairs.top;
+	     np++) {
+		yaml_node_t *k = doc_node(c, np->key), *val = doc_node(c, np->value);
+		int r;
+
+		if (!is_merge_key(k))
+			continue;
+		if (depth >= MERGE_DEPTH_MAX)
+			return topo_err_at(c, topo_pos(c, k), "YAML merge keys nested too deeply");
+		if (val->type == YAML_MAPPING_NODE) {
+			r = mview_fill(c, v, val, noun, true, depth + 1);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (val->type != YAML_SEQUENCE_NODE)
+			return topo_err_at(c, topo_pos(c, val), "'<<' expects a map or a list of maps, got %s",
+					   type_name(val));
+		for (yaml_node_item_t *it = val->data.sequence.items.start;
+		     it < val->data.sequence.items.top; it++) {
+			yaml_node_t *m = doc_node(c, *it);
+
+			if (m->type != YAML_MAPPING_NODE)
+				return want(c, m, "a map");
+			r = mview_fill(c, v, m, noun, true, depth + 1);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* The pairs of map @n in file order, merge keys resolved, duplicates rejected. */
+static int mview_init(struct ctx *c, struct mview *v, yaml_node_t *n, const char *noun)
+{
+	*v = (struct mview){ 0 };
+	if (n->type != YAML_MAPPING_NODE)
+		return want(c, n, "a map");
+	return mview_fill(c, v, n, noun, false, 0);
+}
+
+static yaml_node_t *mview_get(const struct mview *v, const char *k, struct nslab_pos *ret_pos)
+{
+	size_t i;
+
+	if (!mview_find(v, k, &i))
+		return NULL;
+	if (ret_pos)
+		*ret_pos = v->p[i].pos;
+	return v->p[i].val;
+}
+
+/* ---- special keys ---- */
+
+static int check_special(struct ctx *c, enum where where, const char *key, struct nslab_pos pos)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(unsupported); i++) {
+		if (unsupported[i].where == where && streq(unsupported[i].key, key)) {
+			if (where == W_LINK_TYPE)
+				return topo_err_at(c, pos, "link type '%s' is not supported by this version of nslab",
+						   key);
+			if (where == W_KIND)
+				return topo_err_at(c, pos, "kind '%s' is not supported by this version of nslab",
+						   key);
+			return topo_err_at(c, pos, "'%s' is not supported by this version of nslab", key);
+		}
+	}
+	if (where == W_SETTINGS) {
+		for (size_t i = 0; i < ARRAY_SIZE(container_keys); i++)
+			if (streq(container_keys[i], key))
+				return topo_warn_ignored(c, key, pos) < 0 ? -ENOMEM : 1;
+	}
+	if (where == W_TOP) {
+		for (size_t i = 0; i < ARRAY_SIZE(ignored_top_keys); i++)
+			if (streq(ignored_top_keys[i], key))
+				return topo_warn_ignored(c, key, pos) < 0 ? -ENOMEM : 1;
+	}
+	return 0;
+}
+
+static int unknown_key(struct ctx *c, const struct pair *p, const char *in, const char *expected)
+{
+	return topo_err_at(c, p->pos, "unknown key '%s' in %s; expected one of: %s", p->k, in, expected);
+}
+
+static int parse_kind(struct ctx *c, yaml_node_t *n, const char *s, enum nslab_kind *ret)
+{
+	int k = nslab_kind_from_string(s);
+	int r;
+
+	if (k >= 0) {
+		*ret = (enum nslab_kind)k;
+		return 0;
+	}
+	r = check_special(c, W_KIND, s, topo_pos(c, n));
+	if (r < 0)
+		return r;
+	return topo_err_at(c, topo_pos(c, n), "unknown kind '%s'; expected one of: linux, bridge, switch, host",
+			   s);
+}
+
+/* ---- settings maps ---- */
+
+enum set_ctx {
+	SC_NODE,
+	SC_DEFAULTS,
+	SC_KIND,
+	SC_GROUP,
+};
+
+static int parse_kv(struct ctx *c, yaml_node_t *n, enum setting_key key, struct nslab_kv **ret,
+		    size_t *ret_n)
+{
+	struct mview v;
+	size_t cap = 0;
+	int r;
+
+	r = mview_init(c, &v, n, "key");
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; i < v.n; i++) {
+		struct pair *p = &v.p[i];
+		const char *val = "";
+		struct nslab_kv kv;
+
+		if (key == SK_SYSCTLS) {
+			r = topo_check_sysctl(c, p->k, p->pos);
+			if (r < 0)
+				goto out;
+			if (is_null(p->val)) {
+				r = topo_err_at(c, p->pos, "sysctl '%s' has no value", p->k);
+				goto out;
+			}
+		} else if (key == SK_ENV && (p->k[0] == '\0' || strchr(p->k, '='))) {
+			r = topo_err_at(c, p->pos, "invalid environment variable name '%s'", p->k);
+			goto out;
+		} else if (p->k[0] == '\0') {
+			r = topo_err_at(c, p->pos, "empty %s key", setting_names[key]);
+			goto out;
+		}
+		if (!is_null(p->val)) {
+			if (p->val->type != YAML_SCALAR_NODE) {
+				r = want(c, p->val, "a string");
+				goto out;
+			}
+			r = get_str(c, p->val, &val);
+			if (r < 0)
+				goto out;
+		}
+		kv = (struct nslab_kv){ .key = strdup(p->k), .value = strdup(val), .pos = p->pos };
+		if (!kv.key || !kv.value || GROW(*ret, cap, *ret_n) < 0) {
+			free(kv.key);
+			free(kv.value);
+			r = topo_oom(c);
+			goto out;
+		}
+		(*ret)[(*ret_n)++] = kv;
+	}
+out:
+	mview_free(&v);
+	return r;
+}
+
+static int parse_exec(struct ctx *c, yaml_node_t *n, struct settings *s)
+{
+	size_t cap = 0;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return want(c, n, "a list of strings");
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *item = doc_node(c, *it);
+		int r = topo_spend(c, topo_pos(c, item));
+
+		if (r < 0)
+			return r;
+		if (item->type != YAML_SCALAR_NODE || is_null(item))
+			return want(c, item, "a string");
+		if (GROW(s->exec, cap, s->n_exec) < 0)
+			return topo_oom(c);
+		r = dup_str(c, item, &s->exec[s->n_exec]);
+		if (r < 0)
+			return r;
+		s->n_exec++;
+	}
+	return 0;
+}
+
+static int opt_str(struct ctx *c, yaml_node_t *n, char **ret)
+{
+	struct nslab_str s;
+	int r;
+
+	if (is_null(n))
+		return 0;
+	if (n->type != YAML_SCALAR_NODE)
+		return want(c, n, "a string");
+	r = dup_str(c, n, &s);
+	if (r < 0)
+		return r;
+	*ret = s.s;
+	return 0;
+}
+
+static int parse_route(struct ctx *c, yaml_node_t *n, struct nslab_route *rt)
+{
+	struct nslab_pos dst_pos = { 0 }, via_pos = { 0 }, src_pos = { 0 };
+	struct mview v;
+	int r;
+
+	rt->metric = -1;
+	rt->pos = topo_pos(c, n);
+	r = mview_init(c, &v, n, "key");
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; i < v.n && r >= 0; i++) {
+		struct pair *p = &v.p[i];
+		unsigned long u;
+
+		if (streq(p->k, "dst")) {
+			r = opt_str(c, p->val, &rt->dst);
+			dst_pos = topo_pos(c, p->val);
+		} else if (streq(p->k, "via")) {
+			r = opt_str(c, p->val, &rt->via);
+			via_pos = topo_pos(c, p->val);
+		} else if (streq(p->k, "src")) {
+			r = opt_str(c, p->val, &rt->src);
+			src_pos = topo_pos(c, p->val);
+		} else if (streq(p->k, "dev")) {
+			r = opt_str(c, p->val, &rt->dev);
+			if (r >= 0 && rt->dev)
+				r = topo_check_ifname(c, rt->dev, topo_pos(c, p->val));
+		} else if (streq(p->k, "metric")) {
+			r = get_uint(c, p->val, "metric", 0, 0x7fffffff, &u);
+			rt->metric = (int)u;
+		} else if (streq(p->k, "table")) {
+			r = get_uint(c, p->val, "table", 0, 0x7fffffff, &u);
+			rt->table = (int)u;
+		} else if (streq(p->k, "onlink")) {
+			if (!is_plain_bool(p->val, &rt->onlink))
+				r = topo_err_at(c, topo_pos(c, p->val), "invalid onlink: expected true or false, got %s",
+						type_name(p->val));
+		} else {
+			r = unknown_key(c, p, "a route", "dst, via, dev, src, metric, onlink, table");
+		}
+	}
+	if (r < 0)
+		goto out;
+	if (!rt->dst) {
+		r = topo_err_at(c, rt->pos, "route has no 'dst'; expected a CIDR or default/default6");
+		goto out;
+	}
+	if (!rt->via && !rt->dev) {
+		r = topo_err_at(c, rt->pos, "route to '%s' needs 'via' or 'dev'", rt->dst);
+		goto out;
+	}
+	r = topo_check_route(c, rt, dst_pos, via_pos, src_pos);
+out:
+	mview_free(&v);
+	return r;
+}
+
+static int parse_routes(struct ctx *c, yaml_node_t *n, struct settings *s)
+{
+	size_t cap = 0;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return want(c, n, "a list of routes");
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *item = doc_node(c, *it);
+		int r = topo_spend(c, topo_pos(c, item));
+
+		if (r < 0)
+			return r;
+		if (GROW(s->routes, cap, s->n_routes) < 0)
+			return topo_oom(c);
+		s->n_routes++;
+		r = parse_route(c, item, &s->routes[s->n_routes - 1]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Parse one settings map.  @what names it in messages ("node 'r1'",
+ * "defaults", "kinds.linux", "groups.g1"); @kind is the kind of kinds.K.
+ */
+static int parse_settings(struct ctx *c, yaml_node_t *n, const char *what, enum set_ctx sc,
+			  enum nslab_kind kind, struct settings *s)
+{
+	struct mview v;
+	int r = 0;
+
+	if (is_null(n))
+		return 0;
+	r = mview_init(c, &v, n, "key");
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; i < v.n; i++) {
+		struct pair *p = &v.p[i];
+		int k;
+
+		for (k = 0; k < SK_MAX; k++)
+			if (streq(p->k, setting_names[k]))
+				break;
+		if (k == SK_MAX) {
+			r = check_special(c, W_SETTINGS, p->k, p->pos);
+			if (r < 0)
+				goto out;
+			if (r == 1)
+				continue;
+			r = unknown_key(c, p, what, settings_expected);
+			goto out;
+		}
+		if ((sc == SC_KIND && k == SK_KIND) || (sc == SC_GROUP && k == SK_GROUP)) {
+			r = topo_err_at(c, p->pos, "'%s' cannot be set in %s", p->k, what);
+			goto out;
+		}
+		if (sc == SC_KIND && !kind_allows(kind, (enum setting_key)k)) {
+			r = topo_err_at(c, p->pos, "'%s' is not allowed in %s; %s nodes take only: %s",
+					p->k, what, nslab_kind_to_string(kind), kind_allowed_list(kind));
+			goto out;
+		}
+		s->has[k] = true;
+		s->keypos[k] = p->pos;
+		if (is_null(p->val))
+			continue;
+		s->set[k] = true;
+		switch ((enum setting_key)k) {
+		case SK_KIND: {
+			enum nslab_kind kk;
+
+			r = dup_str(c, p->val, &s->kind);
+			if (r >= 0)
+				r = parse_kind(c, p->val, s->kind.s, &kk);
+			break;
+		}
+		case SK_GROUP:
+			r = dup_str(c, p->val, &s->group);
+			if (r >= 0 && s->group.s[0] == '\0')
+				r = topo_err_at(c, s->group.pos, "group name is empty");
+			break;
+		case SK_HOSTNAME:
+			r = dup_str(c, p->val, &s->hostname);
+			if (r >= 0 && (s->hostname.s[0] == '\0' || strlen(s->hostname.s) > 64))
+				r = topo_err_at(c, s->hostname.pos, "invalid hostname '%s': expected 1 to 64 bytes",
+						s->hostname.s);
+			break;
+		case SK_LABELS:
+			r = parse_kv(c, p->val, SK_LABELS, &s->labels, &s->n_labels);
+			break;
+		case SK_ENV:
+			r = parse_kv(c, p->val, SK_ENV, &s->env, &s->n_env);
+			break;
+		case SK_SYSCTLS:
+			r = parse_kv(c, p->val, SK_SYSCTLS, &s->sysctls, &s->n_sysctls);
+			break;
+		case SK_EXEC:
+			r = parse_exec(c, p->val, s);
+			break;
+		case SK_ROUTES:
+			r = parse_routes(c, p->val, s);
+			break;
+		case SK_MAX:
+			break;
+		}
+		if (r < 0)
+			goto out;
+	}
+out:
+	mview_free(&v);
+	return r;
+}
+
+/* ---- inheritance ---- */
+
+static int kv_copy(struct ctx *c, struct nslab_kv *dst, const struct nslab_kv *src)
+{
+	*dst = (struct nslab_kv){ .key = strdup(src->key), .value = strdup(src->value),
+				  .pos = src->pos };
+	if (!dst->key || !dst->value) {
+		free(dst->key);
+		free(dst->value);
+		*dst = (struct nslab_kv){ 0 };
+		return topo_oom(c);
+	}
+	return 0;
+}
+
+/*
+ * Merge the maps of @layers (least specific first) into *@ret: the first
+ * occurrence of a key fixes its place, the most specific value wins.
+ */
+static int kv_merge(struct ctx *c, struct settings **layers, size_t n_layers, enum setting_key key,
+		    struct nslab_kv **ret, size_t *ret_n)
+{
+	struct strmap idx = { 0 };
+	size_t cap = 0, total = 0;
+	int r = 0;
+
+	for (size_t l = 0; l < n_layers; l++) {
+		const struct settings *s = layers[l];
+
+		total += key == SK_LABELS ? s->n_labels : key == SK_ENV ? s->n_env : s->n_sysctls;
+	}
+	for (size_t l = 0; l < n_layers && r >= 0; l++) {
+		const struct settings *s = layers[l];
+		const struct nslab_kv *src = key == SK_LABELS ? s->labels :
+					     key == SK_ENV    ? s->env :
+								s->sysctls;
+		size_t n = key == SK_LABELS ? s->n_labels : key == SK_ENV ? s->n_env : s->n_sysctls;
+
+		for (size_t i = 0; i < n; i++) {
+			size_t at = SIZE_MAX;
+
+			r = topo_spend(c, src[i].pos);
+			if (r < 0)
+				break;
+			if (total > 16) {
+				if (!strmap_get(&idx, src[i].key, &at))
+					at = SIZE_MAX;
+			} else {
+				for (size_t j = 0; j < *ret_n; j++)
+					if (streq((*ret)[j].key, src[i].key))
+						at = j;
+			}
+			if (at != SIZE_MAX) {
+				char *v = strdup(src[i].value);
+
+				if (!v) {
+					r = topo_oom(c);
+					break;
+				}
+				free((*ret)[at].value);
+				(*ret)[at].value = v;
+				(*ret)[at].pos = src[i].pos;
+				continue;
+			}
+			if (GROW(*ret, cap, *ret_n) < 0) {
+				r = topo_oom(c);
+				break;
+			}
+			r = kv_copy(c, &(*ret)[*ret_n], &src[i]);
+			if (r < 0)
+				break;
+			(*ret_n)++;
+			if (total > 16 && strmap_put(&idx, (*ret)[*ret_n - 1].key, *ret_n - 1, NULL) < 0)
+				r = topo_oom(c);
+		}
+	}
+	strmap_free(&idx);
+	return r;
+}
+
+static int copy_exec(struct ctx *c, const struct settings *s, struct nslab_node *node)
+{
+	if (s->n_exec == 0)
+		return 0;
+	node->exec = calloc(s->n_exec, sizeof(*node->exec));
+	if (!node->exec)
+		return topo_oom(c);
+	for (size_t i = 0; i < s->n_exec; i++) {
+		int r = topo_spend(c, s->exec[i].pos);
+
+		if (r < 0)
+			return r;
+		node->exec[i].pos = s->exec[i].pos;
+		node->exec[i].s = strdup(s->exec[i].s);
+		if (!node->exec[i].s)
+			return topo_oom(c);
+		node->n_exec = i + 1;
+	}
+	return 0;
+}
+
+static int strdup_opt(const char *s, char **ret)
+{
+	if (!s)
+		return 0;
+	*ret = strdup(s);
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int copy_routes(struct ctx *c, const struct settings *s, struct nslab_node *node)
+{
+	if (s->n_routes == 0)
+		return 0;
+	node->routes = calloc(s->n_routes, sizeof(*node->routes));
+	if (!node->routes)
+		return topo_oom(c);
+	for (size_t i = 0; i < s->n_routes; i++) {
+		const struct nslab_route *src = &s->routes[i];
+		struct nslab_route *d = &node->routes[i];
+		int r = topo_spend(c, src->pos);
+
+		if (r < 0)
+			return r;
+		*d = *src;
+		d->dst = d->via = d->dev = d->src = NULL;
+		node->n_routes = i + 1;
+		if (strdup_opt(src->dst, &d->dst) < 0 || strdup_opt(src->via, &d->via) < 0 ||
+		    strdup_opt(src->dev, &d->dev) < 0 || strdup_opt(src->src, &d->src) < 0)
+			return topo_oom(c);
+	}
+	return 0;
+}
+
+static int unknown_group(struct ctx *c, const struct nslab_str *g)
+{
+	char list[256] = "";
+	size_t len = 0;
+
+	if (c->n_groups == 0)
+		return topo_err_at(c, g->pos, "unknown group '%s' (no groups are defined)", g->s);
+	for (size_t i = 0; i < c->n_groups && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+					c->group_names[i]);
+	return topo_err_at(c, g->pos, "unknown group '%s'\ndefined groups: %s", g->s, list);
+}
+
+static int make_netns(struct ctx *c, struct nslab_node *node)
+{
+	const struct nslab_topo *t = c->topo;
+	int n;
+
+	if (t->prefix[0] == '\0')
+		n = asprintf(&node->netns, "%s", node->name);
+	else if (streq(t->prefix, "__lab-name"))
+		n = asprintf(&node->netns, "%s-%s", t->name, node->name);
+	else
+		n = asprintf(&node->netns, "%s-%s-%s", t->prefix, t->name, node->name);
+	if (n < 0) {
+		node->netns = NULL;
+		return topo_oom(c);
+	}
+	if (n > 255)
+		return topo_err_at(c, node->pos, "namespace name of node '%s' is %d bytes; at most 255 are allowed",
+				   node->name, n);
+	return 0;
+}
+
+static struct nslab_node *add_node(struct ctx *c, const char *name, struct nslab_pos pos)
+{
+	struct nslab_topo *t = c->topo;
+	struct nslab_node *node;
+
+	if (GROW(t->nodes, c->cap_nodes, t->n_nodes) < 0)
+		return NULL;
+	node = &t->nodes[t->n_nodes];
+	*node = (struct nslab_node){ .pos = pos };
+	node->name = strdup(name);
+	if (!node->name)
+		return NULL;
+	t->n_nodes++;
+	if (topo_index_add(t, t->n_nodes - 1) < 0)
+		return NULL;
+	if (streq(name, "host"))
+		c->host_node = (long)(t->n_nodes - 1);
+	return node;
+}
+
+/* Apply inheritance (node > group > kind > defaults) and rule 4 to node @name. */
+static int resolve_node(struct ctx *c, const struct pair *p, struct settings *s)
+{
+	struct settings *layers[4], *gs = NULL, *ks;
+	const struct nslab_str *group = NULL, *kind = NULL;
+	struct nslab_node *node;
+	enum nslab_kind k = NSLAB_KIND_LINUX;
+	size_t n_layers = 0, gi;
+	int r;
+
+	if (s->group.s)
+		group = &s->group;
+	else if (c->defaults.group.s)
+		group = &c->defaults.group;
+	if (group) {
+		if (!strmap_get(&c->group_index, group->s, &gi))
+			return unknown_group(c, group);
+		gs = &c->groups[gi];
+	}
+	if (s->kind.s)
+		kind = &s->kind;
+	else if (gs && gs->kind.s)
+		kind = &gs->kind;
+	else if (c->defaults.kind.s)
+		kind = &c->defaults.kind;
+	if (kind)
+		k = (enum nslab_kind)nslab_kind_from_string(kind->s);
+	for (int i = 0; i < SK_MAX; i++)
+		if (s->has[i] && !kind_allows(k, (enum setting_key)i))
+			return topo_err_at(c, s->keypos[i], "'%s' is not allowed on %s node '%s'; %s nodes take only: %s",
+					   setting_names[i], nslab_kind_to_string(k), p->k,
+					   nslab_kind_to_string(k), kind_allowed_list(k));
+	ks = c->has_kind[k] ? &c->kinds[k] : NULL;
+
+	node = add_node(c, p->k, p->pos);
+	if (!node)
+		return topo_oom(c);
+	node->kind = k;
+	if (group && !(node->group = strdup(group->s)))
+		return topo_oom(c);
+
+	/* Least specific first. */
+	layers[n_layers++] = &c->defaults;
+	if (ks)
+		layers[n_layers++] = ks;
+	if (gs)
+		layers[n_layers++] = gs;
+	layers[n_layers++] = s;
+
+	r = kv_merge(c, layers, n_layers, SK_LABELS, &node->labels, &node->n_labels);
+	if (r < 0)
+		return r;
+	if (k == NSLAB_KIND_BRIDGE) {
+		if (strlen(node->name) > 15)
+			return topo_err_at(c, node->pos, "bridge node name '%s' is %zu bytes; a bridge's interface name allows at most 15",
+					   node->name, strlen(node->name));
+		return topo_claim_bridge(c, c->topo->n_nodes - 1);
+	}
+	for (size_t l = n_layers; l-- > 0;) {
+		/* Defaults are for namespaces: their exec never runs on the host. */
+		if (k == NSLAB_KIND_HOST && layers[l] == &c->defaults)
+			break;
+		if (layers[l]->set[SK_EXEC]) {
+			r = copy_exec(c, layers[l], node);
+			if (r < 0)
+				return r;
+			break;
+		}
+	}
+	if (k == NSLAB_KIND_HOST)
+		return 0;
+	r = kv_merge(c, layers, n_layers, SK_ENV, &node->env, &node->n_env);
+	if (r >= 0)
+		r = kv_merge(c, layers, n_layers, SK_SYSCTLS, &node->sysctls, &node->n_sysctls);
+	if (r < 0)
+		return r;
+	for (size_t l = n_layers; l-- > 0;) {
+		if (layers[l]->set[SK_ROUTES]) {
+			r = copy_routes(c, layers[l], node);
+			if (r < 0)
+				return r;
+			break;
+		}
+	}
+	for (size_t l = n_layers; l-- > 0;) {
+		if (layers[l]->hostname.s) {
+			node->hostname = strdup(layers[l]->hostname.s);
+			break;
+		}
+	}
+	if (!node->hostname)
+		node->hostname = strdup(node->name);
+	if (!node->hostname)
+		return topo_oom(c);
+	return make_netns(c, node);
+}
+
+/* ---- topology sections ---- */
+
+static int parse_kinds(struct ctx *c, yaml_node_t *n)
+{
+	struct mview v;
+	int r;
+
+	if (is_null(n))
+		return 0;
+	r = mview_init(c, &v, n, "kind");
+	for (size_t i = 0; r >= 0 && i < v.n; i++) {
+		struct pair *p = &v.p[i];
+		enum nslab_kind k;
+		char what[64];
+
+		r = parse_kind(c, p->key, p->k, &k);
+		if (r < 0)
+			break;
+		snprintf(what, sizeof(what), "kinds.%s", p->k);
+		c->has_kind[k] = true;
+		c->kind_pos[k] = p->pos;
+		r = parse_settings(c, p->val, what, SC_KIND, k, &c->kinds[k]);
+	}
+	mview_free(&v);
+	return r;
+}
+
+static int parse_groups(struct ctx *c, yaml_node_t *n)
+{
+	struct mview v;
+	int r;
+
+	if (is_null(n))
+		return 0;
+	r = mview_init(c, &v, n, "group");
+	if (r >= 0 && v.n) {
+		c->groups = calloc(v.n, sizeof(*c->groups));
+		c->group_names = calloc(v.n, sizeof(*c->group_names));
+		if (!c->groups || !c->group_names)
+			r = topo_oom(c);
+	}
+	for (size_t i = 0; r >= 0 && i < v.n; i++) {
+		struct pair *p = &v.p[i];
+		_cleanup_free_ char *what = NULL;
+
+		if (asprintf(&what, "groups.%s", p->k) < 0) {
+			what = NULL;
+			r = topo_oom(c);
+			break;
+		}
+		c->group_names[i] = (char *)p->k;
+		c->n_groups = i + 1;
+		if (strmap_put(&c->group_index, p->k, i, NULL) < 0) {
+			r = topo_oom(c);
+			break;
+		}
+		r = parse_settings(c, p->val, what, SC_GROUP, NSLAB_KIND_LINUX, &c->groups[i]);
+	}
+	mview_free(&v);
+	return r;
+}
+
+static int parse_nodes(struct ctx *c, yaml_node_t *n)
+{
+	struct mview v;
+	int r;
+
+	if (is_null(n))
+		return 0;
+	r = mview_init(c, &v, n, "node");
+	for (size_t i = 0; r >= 0 && i < v.n; i++) {
+		struct pair *p = &v.p[i];
+		struct settings s = { 0 };
+		_cleanup_free_ char *what = NULL;
+
+		if (!topo_valid_node_name(p->k)) {
+			r = topo_err_at(c, p->pos, "invalid node name '%s'; expected letters, digits, '_', '.' or '-', starting with a letter or digit",
+					p->k);
+			break;
+		}
+		if (asprintf(&what, "node '%s'", p->k) < 0) {
+			what = NULL;
+			r = topo_oom(c);
+			break;
+		}
+		r = parse_settings(c, p->val, what, SC_NODE, NSLAB_KIND_LINUX, &s);
+		if (r >= 0)
+			r = resolve_node(c, p, &s);
+		settings_free(&s);
+	}
+	mview_free(&v);
+	return r;
+}
+
+/* ---- links ---- */
+
+static long find_or_host(struct ctx *c, const char *name, struct nslab_pos pos)
+{
+	long i = nslab_topo_find_node(c->topo, name);
+	struct nslab_node *node;
+
+	if (i >= 0 || !streq(name, "host"))
+		return i;
+	/* "host" without a declaration: the host namespace (topo.h). */
+	node = add_node(c, "host", pos);
+	if (!node)
+		return -2;
+	node->kind = NSLAB_KIND_HOST;
+	node->implicit = true;
+	return (long)(c->topo->n_nodes - 1);
+}
+
+static int set_node(struct ctx *c, struct nslab_endpoint *ep, const char *name,
+		    struct nslab_pos pos, const char *endpoint)
+{
+	long i;
+
+	if (name[0] == '\0')
+		return topo_err_at(c, pos, "endpoint '%s' has an empty node name", endpoint);
+	i = find_or_host(c, name, pos);
+	if (i == -2)
+		return topo_oom(c);
+	if (i < 0)
+		return topo_err_at(c, pos, "unknown node '%s' in endpoint '%s'", name, endpoint);
+	ep->node = (size_t)i;
+	return 0;
+}
+
+static int set_ifname(struct ctx *c, struct nslab_endpoint *ep, const char *s, struct nslab_pos pos)
+{
+	int r = topo_check_ifname(c, s, pos);
+
+	if (r < 0)
+		return r;
+	ep->ifname = strdup(s);
+	return ep->ifname ? 0 : topo_oom(c);
+}
+
+/* "NODE:IFNAME"; node names cannot hold ':', so split at the first. */
+static int parse_brief_endpoint(struct ctx *c, yaml_node_t *n, struct nslab_endpoint *ep)
+{
+	_cleanup_free_ char *node = NULL;
+	const char *s, *colon;
+	int r;
+
+	ep->pos = topo_pos(c, n);
+	if (n->type == YAML_MAPPING_NODE)
+		return topo_err_at(c, ep->pos, "expected a string NODE:INTERFACE, got a map\n"
+					       "endpoints written as maps need 'type: veth'");
+	if (n->type != YAML_SCALAR_NODE || is_null(n))
+		return want(c, n, "a string NODE:INTERFACE");
+	r = get_str(c, n, &s);
+	if (r < 0)
+		return r;
+	colon = strchr(s, ':');
+	if (!colon)
+		return topo_err_at(c, ep->pos, "endpoint '%s' must be NODE:INTERFACE", s);
+	node = strndup(s, (size_t)(colon - s));
+	if (!node)
+		return topo_oom(c);
+	r = set_node(c, ep, node, ep->pos, s);
+	if (r < 0)
+		return r;
+	return set_ifname(c, ep, colon + 1, ep->pos);
+}
+
+static int add_addr(struct ctx *c, yaml_node_t *n, int family, struct nslab_endpoint *ep)
+{
+	struct nslab_str **arr = family == AF_INET ? &ep->ipv4 : &ep->ipv6;
+	size_t *cnt = family == AF_INET ? &ep->n_ipv4 : &ep->n_ipv6;
+	size_t cap = *cnt; /* arrays are grown one at a time from exact sizes */
+	struct nslab_str a;
+	int r;
+
+	if (n->type != YAML_SCALAR_NODE || is_null(n))
+		return want(c, n, "an address string");
+	r = dup_str(c, n, &a);
+	if (r < 0)
+		return r;
+	if (a.s[0] == '\0') {
+		free(a.s);
+		return 0;
+	}
+	r = topo_check_addr(c, a.s, family, a.pos);
+	if (r >= 0)
+		r = topo_spend(c, a.pos);
+	if (r >= 0 && GROW(*arr, cap, *cnt) < 0)
+		r = topo_oom(c);
+	if (r < 0) {
+		free(a.s);
+		return r;
+	}
+	(*arr)[(*cnt)++] = a;
+	return 0;
+}
+
+/* A string or a list of strings ("" and null add nothing). */
+static int add_addrs(struct ctx *c, yaml_node_t *n, int family, struct nslab_endpoint *ep)
+{
+	if (is_null(n))
+		return 0;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return add_addr(c, n, family, ep);
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		int r = add_addr(c, doc_node(c, *it), family, ep);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int parse_map_endpoint(struct ctx *c, yaml_node_t *n, struct nslab_endpoint *ep)
+{
+	yaml_node_t *node = NULL, *ifname = NULL;
+	struct mview v;
+	int r;
+
+	ep->pos = topo_pos(c, n);
+	r = mview_init(c, &v, n, "key");
+	for (size_t i = 0; r >= 0 && i < v.n; i++) {
+		struct pair *p = &v.p[i];
+
+		if (streq(p->k, "node"))
+			node = p->val;
+		else if (streq(p->k, "interface"))
+			ifname = p->val;
+		else if (!streq(p->k, "mac") && !streq(p->k, "ipv4") && !streq(p->k, "ipv6")) {
+			r = check_special(c, W_ENDPOINT, p->k, p->pos);
+			if (r == 0)
+				r = unknown_key(c, p, "an endpoint", "node, interface, mac, ipv4, ipv6");
+		}
+	}
+	if (r < 0)
+		goto out;
+	if (!node || is_null(node)) {
+		r = topo_err_at(c, ep->pos, "endpoint has no 'node'");
+		goto out;
+	}
+	if (!ifname || is_null(ifname)) {
+		r = topo_err_at(c, ep->pos, "endpoint has no 'interface'");
+		goto out;
+	}
+	{
+		const char *s;
+
+		r = get_str(c, node, &s);
+		if (r >= 0)
+			r = set_node(c, ep, s, topo_pos(c, node), s);
+		if (r >= 0)
+			r = get_str(c, ifname, &s);
+		if (r >= 0)
+			r = set_ifname(c, ep, s, topo_pos(c, ifname));
+	}
+	for (size_t i = 0; r >= 0 && i < v.n; i++) {
+		struct pair *p = &v.p[i];
+
+		if (streq(p->k, "mac") && !is_null(p->val)) {
+			r = opt_str(c, p->val, &ep->mac);
+			if (r >= 0)
+				r = topo_check_mac(c, ep->mac, topo_pos(c, p->val));
+		} else if (streq(p->k, "ipv4")) {
+			r = add_addrs(c, p->val, AF_INET, ep);
+		} else if (streq(p->k, "ipv6")) {
+			r = add_addrs(c, p->val, AF_INET6, ep);
+		}
+	}
+out:
+	mview_free(&v);
+	return r;
+}
+
+/* Brief form "ipv4: [A, B]": one entry (string or list) per endpoint. */
+static int brief_addrs(struct ctx *c, yaml_node_t *n, int family, const char *key,
+		       struct nslab_link *l)
+{
+	size_t i = 0;
+
+	if (is_null(n))
+		return 0;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return want(c, n, "a list with one entry per endpoint");
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++, i++) {
+		int r;
+
+		if (i >= 2)
+			return topo_err_at(c, topo_pos(c, n), "'%s' lists %zu entries but a link has 2 endpoints",
+					   key, (size_t)(n->data.sequence.items.top -
+							 n->data.sequence.items.start));
+		r = add_addrs(c, doc_node(c, *it), family, &l->ep[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int get_endpoints(struct ctx *c, const struct mview *v, yaml_node_t **ret_items,
+			 struct nslab_pos link_pos)
+{
+	struct nslab_pos kp;
+	yaml_node_t *n = mview_get(v, "endpoints", &kp);
+	size_t cnt;
+
+	if (!n || is_null(n))
+		return topo_err_at(c, link_pos, "link has no 'endpoints'");
+	if (n->type != YAML_SEQUENCE_NODE)
+		return want(c, n, "a list of 2 endpoints");
+	cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	if (cnt != 2)
+		return topo_err_at(c, topo_pos(c, n), "a link needs exactly 2 endpoints, got %zu", cnt);
+	ret_items[0] = doc_node(c, n->data.sequence.items.start[0]);
+	ret_items[1] = doc_node(c, n->data.sequence.items.start[1]);
+	return 0;
+}
+
+static int check_link_keys(struct ctx *c, const struct mview *v, const char *const *keys,
+			   const char *expected)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		const struct pair *p = &v->p[i];
+		const char *const *k;
+		int r;
+
+		for (k = keys; *k; k++)
+			if (streq(*k, p->k))
+				break;
+		if (*k)
+			continue;
+		r = check_special(c, W_LINK, p->k, p->pos);
+		if (r == 0)
+			r = unknown_key(c, p, "a link", expected);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int parse_link(struct ctx *c, yaml_node_t *n)
+{
+	static const char *const brief_keys[] = { "endpoints", "mtu", "ipv4", "ipv6", NULL };
+	static const char *const veth_keys[] = { "type", "endpoints", "mtu", NULL };
+	static const char *const host_keys[] = { "type",	     "endpoint",  "host-interface",
+						 "host-ipv4", "host-ipv6", "mtu",
+						 NULL };
+	struct nslab_topo *t = c->topo;
+	struct nslab_link *l;
+	yaml_node_t *type, *items[2], *mtu;
+	const char *ts = NULL;
+	struct mview v;
+	int r;
+
+	if (GROW(t->links, c->cap_links, t->n_links) < 0)
+		return topo_oom(c);
+	l = &t->links[t->n_links++];
+	*l = (struct nslab_link){ .type = NSLAB_LINK_VETH, .mtu = 1500, .pos = topo_pos(c, n) };
+	r = mview_init(c, &v, n, "key");
+	if (r < 0)
+		goto out;
+	type = mview_get(&v, "type", NULL);
+	if (type) {
+		r = get_str(c, type, &ts);
+		if (r < 0)
+			goto out;
+		if (!streq(ts, "veth") && !streq(ts, "host")) {
+			r = check_special(c, W_LINK_TYPE, ts, topo_pos(c, type));
+			if (r == 0)
+				r = topo_err_at(c, topo_pos(c, type), "unknown link type '%s'; expected one of: veth, host",
+						ts);
+			goto out;
+		}
+	}
+	if (!ts) {
+		r = check_link_keys(c, &v, brief_keys, "endpoints, mtu, ipv4, ipv6");
+		if (r >= 0)
+			r = get_endpoints(c, &v, items, l->pos);
+		for (int e = 0; r >= 0 && e < 2; e++)
+			r = parse_brief_endpoint(c, items[e], &l->ep[e]);
+		if (r >= 0)
+			r = brief_addrs(c, mview_get(&v, "ipv4", NULL), AF_INET, "ipv4", l);
+		if (r >= 0)
+			r = brief_addrs(c, mview_get(&v, "ipv6", NULL), AF_INET6, "ipv6", l);
+	} else if (streq(ts, "veth")) {
+		r = check_link_keys(c, &v, veth_keys, "type, endpoints, mtu");
+		if (r >= 0)
+			r = get_endpoints(c, &v, items, l->pos);
+		for (int e = 0; r >= 0 && e < 2; e++) {
+			if (items[e]->type != YAML_MAPPING_NODE)
+				r = want(c, items[e], "a map {node, interface, ...}");
+			else
+				r = parse_map_endpoint(c, items[e], &l->ep[e]);
+		}
+	} else {
+		yaml_node_t *ep = mview_get(&v, "endpoint", NULL);
+		yaml_node_t *hif = mview_get(&v, "host-interface", NULL);
+		const char *s;
+
+		r = check_link_keys(c, &v, host_keys,
+				    "type, endpoint, host-interface, host-ipv4, host-ipv6, mtu");
+		if (r < 0)
+			goto out;
+		if (!ep || is_null(ep)) {
+			r = topo_err_at(c, l->pos, "host link has no 'endpoint'");
+			goto out;
+		}
+		if (!hif || is_null(hif)) {
+			r = topo_err_at(c, l->pos, "host link has no 'host-interface'");
+			goto out;
+		}
+		if (ep->type != YAML_MAPPING_NODE)
+			r = want(c, ep, "a map {node, interface, ...}");
+		else
+			r = parse_map_endpoint(c, ep, &l->ep[0]);
+		if (r >= 0)
+			r = get_str(c, hif, &s);
+		if (r >= 0) {
+			l->ep[1].pos = topo_pos(c, hif);
+			r = set_node(c, &l->ep[1], "host", l->ep[1].pos, "host");
+		}
+		if (r >= 0 && c->topo->nodes[l->ep[1].node].kind != NSLAB_KIND_HOST)
+			r = topo_err_at(c, l->ep[1].pos, "host link: node 'host' is declared with kind %s, not host",
+					nslab_kind_to_string(c->topo->nodes[l->ep[1].node].kind));
+		if (r >= 0)
+			r = set_ifname(c, &l->ep[1], s, l->ep[1].pos);
+		if (r >= 0)
+			r = add_addrs(c, mview_get(&v, "host-ipv4", NULL) ,
+				      AF_INET, &l->ep[1]);
+		if (r >= 0)
+			r = add_addrs(c, mview_get(&v, "host-ipv6", NULL) ,
+				      AF_INET6, &l->ep[1]);
+	}
+	if (r < 0)
+		goto out;
+	mtu = mview_get(&v, "mtu", NULL);
+	if (mtu && !is_null(mtu)) {
+		unsigned long u;
+
+		r = get_uint(c, mtu, "mtu", 68, 65535, &u);
+		if (r < 0)
+			goto out;
+		l->mtu = (unsigned int)u;
+	}
+	/* ep[1] is the host end of a host link, whichever way it was written. */
+	if (t->nodes[l->ep[0].node].kind == NSLAB_KIND_HOST &&
+	    t->nodes[l->ep[1].node].kind != NSLAB_KIND_HOST) {
+		struct nslab_endpoint tmp = l->ep[0];
+
+		l->ep[0] = l->ep[1];
+		l->ep[1] = tmp;
+	}
+	if (t->nodes[l->ep[1].node].kind == NSLAB_KIND_HOST)
+		l->type = NSLAB_LINK_HOST;
+	if (l->ep[0].node == l->ep[1].node && streq(l->ep[0].ifname, l->ep[1].ifname)) {
+		r = topo_err_at(c, l->ep[1].pos, "link connects %s:%s to itself",
+				t->nodes[l->ep[0].node].name, l->ep[0].ifname);
+		goto out;
+	}
+	for (int e = 0; r >= 0 && e < 2; e++)
+		r = topo_claim_ifname(c, l->ep[e].node, l->ep[e].ifname, l->ep[e].pos);
+out:
+	mview_free(&v);
+	return r;
+}
+
+static int parse_links(struct ctx *c, yaml_node_t *n)
+{
+	if (is_null(n))
+		return 0;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return want(c, n, "a list of links");
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *item = doc_node(c, *it);
+		int r = topo_spend(c, topo_pos(c, item));
+
+		if (r >= 0) {
+			if (item->type != YAML_MAPPING_NODE)
+				r = want(c, item, "a link (a map)");
+			else
+				r = parse_link(c, item);
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ---- top level ---- */
+
+static int parse_topology(struct ctx *c, yaml_node_t *n)
+{
+	static const char *const keys[] = { "defaults", "kinds", "groups", "nodes", "links" };
+	yaml_node_t *sect[ARRAY_SIZE(keys)] = { 0 };
+	struct mview v;
+	int r;
+
+	if (is_null(n))
+		return 0;
+	r = mview_init(c, &v, n, "key");
+	for (size_t i = 0; r >= 0 && i < v.n; i++) {
+		size_t k;
+
+		for (k = 0; k < ARRAY_SIZE(keys); k++)
+			if (streq(v.p[i].k, keys[k]))
+				break;
+		if (k == ARRAY_SIZE(keys))
+			r = unknown_key(c, &v.p[i], "topology", "defaults, kinds, groups, nodes, links");
+		else
+			sect[k] = v.p[i].val;
+	}
+	mview_free(&v);
+	if (r < 0)
+		return r;
+	if (sect[0])
+		r = parse_settings(c, sect[0], "defaults", SC_DEFAULTS, NSLAB_KIND_LINUX,
+				   &c->defaults);
+	if (r >= 0 && sect[1])
+		r = parse_kinds(c, sect[1]);
+	if (r >= 0 && sect[2])
+		r = parse_groups(c, sect[2]);
+	if (r >= 0 && sect[3])
+		r = parse_nodes(c, sect[3]);
+	if (r >= 0 && sect[4])
+		r = parse_links(c, sect[4]);
+	return r;
+}
+
+static bool valid_prefix(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '.' || *s == '-'))
+			return false;
+	return true;
+}
+
+static int parse_root(struct ctx *c, yaml_node_t *root)
+{
+	struct nslab_topo *t = c->topo;
+	yaml_node_t *name = NULL, *prefix = NULL, *topology = NULL;
+	struct mview v;
+	const char *s;
+	int r;
+
+	if (root->type != YAML_MAPPING_NODE)
+		return topo_err_at(c, topo_pos(c, root), "expected a map at the top level, got %s",
+				   type_name(root));
+	r = mview_init(c, &v, root, "key");
+	for (size_t i = 0; r >= 0 && i < v.n; i++) {
+		struct pair *p = &v.p[i];
+
+		if (streq(p->k, "name"))
+			name = p->val;
+		else if (streq(p->k, "prefix"))
+			prefix = p->val;
+		else if (streq(p->k, "topology"))
+			topology = p->val;
+		else if ((r = check_special(c, W_TOP, p->k, p->pos)) == 0)
+			r = unknown_key(c, p, "the top level", "name, prefix, topology");
+	}
+	mview_free(&v);
+	if (r < 0)
+		return r;
+	if (!name)
+		return topo_err_at(c, topo_pos(c, root), "missing 'name': every lab needs a name");
+	r = get_str(c, name, &s);
+	if (r < 0)
+		return r;
+	if (!topo_valid_lab_name(s))
+		return topo_err_at(c, topo_pos(c, name), "invalid lab name '%s'; expected 1 to 32 letters, digits, '_' or '-', starting with a letter or digit",
+				   s);
+	t->name = strdup(s);
+	if (!t->name)
+		return topo_oom(c);
+	s = "nslab";
+	if (prefix && !is_null(prefix)) {
+		r = get_str(c, prefix, &s);
+		if (r < 0)
+			return r;
+		if (!valid_prefix(s))
+			return topo_err_at(c, topo_pos(c, prefix), "invalid prefix '%s'; expected letters, digits, '_', '.' or '-'",
+					   s);
+	}
+	t->prefix = strdup(s);
+	if (!t->prefix)
+		return topo_oom(c);
+	if (!topology)
+		return topo_err_at(c, topo_pos(c, root), "missing 'topology': the lab has no nodes");
+	return parse_topology(c, topology);
+}
+
+static int yaml_error(struct ctx *c, const yaml_parser_t *p)
+{
+	struct nslab_pos pos, cpos;
+
+	if (p->error == YAML_MEMORY_ERROR)
+		return topo_oom(c);
+	if (p->error == YAML_READER_ERROR)
+		pos = posmap_map_offset(&c->pm, p->problem_offset);
+	else
+		pos = posmap_map(&c->pm, p->problem_mark.line, p->problem_mark.column);
+	if (!p->context)
+		return topo_err_at(c, pos, "invalid YAML: %s", p->problem ? p->problem : "error");
+	cpos = posmap_map(&c->pm, p->context_mark.line, p->context_mark.column);
+	return topo_err_at(c, pos, "invalid YAML: %s\n(%s at %d:%d)",
+			   p->problem ? p->problem : "error", p->context, cpos.line, cpos.col);
+}
+
+int topo_parse_doc(struct ctx *c)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc, doc2;
+	yaml_node_t *root;
+	int r;
+
+	if (!yaml_parser_initialize(&parser))
+		return topo_oom(c);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)c->topo->text,
+				     c->topo->text_len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		r = yaml_error(c, &parser);
+		yaml_parser_delete(&parser);
+		return r;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (!root) {
+		yaml_document_delete(&doc);
+		yaml_parser_delete(&parser);
+		return topo_err_at(c, (struct nslab_pos){ 1, 1 }, "file is empty");
+	}
+	if (!yaml_parser_load(&parser, &doc2)) {
+		r = yaml_error(c, &parser);
+		goto out;
+	}
+	if (yaml_document_get_root_node(&doc2)) {
+		r = topo_err_at(c, topo_pos(c, yaml_document_get_root_node(&doc2)),
+				"more than one YAML document in the file");
+		yaml_document_delete(&doc2);
+		goto out;
+	}
+	yaml_document_delete(&doc2);
+	c->doc = &doc;
+	r = parse_root(c, root);
+	c->doc = NULL;
+out:
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return r;
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The CLI's shared pieces: command handlers, lab selection, output. */
+#ifndef NSLAB_CLI_H
+#define NSLAB_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "nslab/error.h"
+#include "nslab/topo.h"
+
+#define EXIT_USAGE 2
+
+extern bool arg_quiet;
+extern int arg_verbose;
+
+/* Print "nslab: <msg>" (the message may carry hint lines). */
+void cli_error(const struct nslab_error *err);
+void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_warnings(const struct nslab_topo *topo);
+
+/* -t FILE / --name LAB / --all as every lab command takes them. */
+struct labsel {
+	const char *file;
+	const char *name;
+	bool all;
+};
+
+/* Long options of struct labsel; option values 0x100.. are reserved for it. */
+#define LABSEL_OPT_NAME 0x100
+#define LABSEL_OPT_ALL 0x101
+#define LABSEL_LONGOPTS                                                                            \
+	{ "topo", required_argument, NULL, 't' }, { "name", required_argument, NULL, LABSEL_OPT_NAME }, \
+	{                                                                                          \
+		"all", no_argument, NULL, LABSEL_OPT_ALL                                           \
+	}
+
+/* Handle one getopt result for struct labsel; return true when it was one. */
+bool labsel_opt(struct labsel *sel, int c, const char *optarg_);
+
+/* The number of topology files in the current directory; *@ret_path: the first. */
+int labsel_find(const char **ret_path);
+
+/* The topology file named by -t, or the single one in the current directory. */
+int labsel_file(const struct labsel *sel, const char **ret_path);
+
+/* Load the topology from -t FILE (or the directory's single file). */
+int labsel_load_file(const struct labsel *sel, struct nslab_topo **ret);
+
+/*
+ * The names of the labs selected: --name, the name in the file, or --all.
+ * @ret_names: free with nslab_strv_free().
+ */
+int labsel_names(const struct labsel *sel, char ***ret_names, size_t *ret_n);
+
+/* Load a deployed lab's topology (by --name or the file's name). */
+int labsel_load_deployed(const struct labsel *sel, struct nslab_topo **ret);
+
+/* Print the node table of @topo (live state unless @from_model). */
+int print_nodes(struct nslab_topo *const *topos, size_t n, bool json, bool from_model);
+
+int cmd_deploy(int argc, char **argv);
+int cmd_destroy(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+#endif

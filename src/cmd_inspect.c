@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* nslab inspect: nodes and interfaces of deployed labs, as a table or JSON. */
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <linux/if.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "nslab/lab.h"
+#include "nslab/netns.h"
+#include "nslab/nl.h"
+#include "nslab/rtmsg.h"
+#include "nslab/state.h"
+#include "table.h"
+#include "util.h"
+
+struct iface {
+	struct nslab_link_info li;
+	char name[IFNAMSIZ];
+	char mac[18];
+	char kind[16];
+	char **addrs;
+	size_t n_addrs, addrs_cap;
+};
+
+/* The live view of one namespace: its interfaces and their addresses. */
+struct ns_view {
+	bool exists;
+	struct iface *ifs;
+	size_t n, cap;
+};
+
+static void ns_view_free(struct ns_view *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		nslab_strv_free(v->ifs[i].addrs, v->ifs[i].n_addrs);
+	free(v->ifs);
+	memset(v, 0, sizeof(*v));
+}
+
+static struct iface *view_find(struct ns_view *v, int ifindex)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->ifs[i].li.ifindex == ifindex)
+			return &v->ifs[i];
+	return NULL;
+}
+
+static struct iface *view_find_name(struct ns_view *v, const char *name)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (streq(v->ifs[i].name, name))
+			return &v->ifs[i];
+	return NULL;
+}
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ns_view *v = data;
+	struct nslab_link_info li;
+	struct iface *f;
+
+	if (nslab_link_parse(nlh, &li) < 0 || !li.ifname)
+		return 0;
+	if (GROW(v->ifs, v->cap, v->n) < 0)
+		return -ENOMEM;
+	f = &v->ifs[v->n++];
+	f->li = li;
+	snprintf(f->name, sizeof(f->name), "%s", li.ifname);
+	snprintf(f->kind, sizeof(f->kind), "%s", li.kind ? li.kind : "");
+	f->li.ifname = f->name;
+	f->li.kind = NULL;
+	f->li.alias = NULL;
+	if (li.has_mac)
+		snprintf(f->mac, sizeof(f->mac), "%02x:%02x:%02x:%02x:%02x:%02x", li.mac[0],
+			 li.mac[1], li.mac[2], li.mac[3], li.mac[4], li.mac[5]);
+	return 0;
+}
+
+static int addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ns_view *v = data;
+	struct nslab_addr_info ai;
+	char buf[INET6_ADDRSTRLEN + 8];
+	struct iface *f;
+
+	if (nslab_addr_parse(nlh, &ai) < 0)
+		return 0;
+	f = view_find(v, ai.ifindex);
+	if (!f)
+		return 0;
+	if (GROW(f->addrs, f->addrs_cap, f->n_addrs) < 0)
+		return -ENOMEM;
+	f->addrs[f->n_addrs] = strdup(nslab_prefix_format(&ai.prefix, buf, sizeof(buf)));
+	if (!f->addrs[f->n_addrs])
+		return -ENOMEM;
+	f->n_addrs++;
+	return 0;
+}
+
+/* Load the view of namespace @netns (NULL: the host's). */
+static int ns_view_load(const char *netns, struct ns_view *v)
+{
+	struct nslab_error err = { 0 };
+	struct nslab_link_req lreq;
+	struct nslab_addr_req areq = { .family = AF_UNSPEC };
+	struct nslab_nl *nl = NULL;
+	int fd = -1, r;
+
+	memset(v, 0, sizeof(*v));
+	if (netns) {
+		if (nslab_netns_open(netns, &fd, &err) < 0)
+			return 0; /* absent: exists stays false */
+		r = nslab_nl_open_netns(fd, &nl, &err);
+		close(fd);
+	} else {
+		r = nslab_nl_open(&nl, &err);
+	}
+	if (r < 0) {
+		cli_error(&err);
+		return r;
+	}
+	v->exists = true;
+	nslab_link_req_init(&lreq);
+	lreq.dump = true;
+	r = nslab_nl_request(nl, nslab_msg_getlink, &lreq, "dump links", link_cb, v, &err);
+	if (r >= 0)
+		r = nslab_nl_request(nl, nslab_msg_getaddr, &areq, "dump addresses", addr_cb, v,
+				     &err);
+	nslab_nl_close(nl);
+	if (r < 0)
+		cli_error(&err);
+	return r;
+}
+
+static bool is_global(const char *cidr)
+{
+	return strncmp(cidr, "fe80:", 5) != 0;
+}
+
+static bool own_ns(const struct nslab_node *n)
+{
+	return n->kind == NSLAB_KIND_LINUX || n->kind == NSLAB_KIND_SWITCH;
+}
+
+/* Add @n's addresses of family @v6 to @arr and to a comma list in @buf. */
+static void collect_addrs(const struct nslab_topo *t, size_t node, struct ns_view *v, bool live,
+			  bool v6, json_t *arr, char *buf, size_t size)
+{
+	const struct nslab_node *n = &t->nodes[node];
+
+	buf[0] = '\0';
+	if (live && own_ns(n)) {
+		for (size_t i = 0; i < v->n; i++) {
+			if (v->ifs[i].li.ifindex == 1 || streq(v->ifs[i].name, "lo"))
+				continue;
+			for (size_t k = 0; k < v->ifs[i].n_addrs; k++) {
+				const char *a = v->ifs[i].addrs[k];
+
+				if ((strchr(a, ':') != NULL) != v6 || !is_global(a))
+					continue;
+				json_array_append_new(arr, json_string(a));
+				snprintf(buf + strlen(buf), size - strlen(buf), "%s%s",
+					 buf[0] ? "," : "", a);
+			}
+		}
+		return;
+	}
+	/* From the file: host and bridge nodes, or the table deploy prints. */
+	for (size_t l = 0; l < t->n_links; l++)
+		for (int e = 0; e < 2; e++) {
+			const struct nslab_endpoint *ep = &t->links[l].ep[e];
+			const struct nslab_str *s = v6 ? ep->ipv6 : ep->ipv4;
+			size_t cnt = v6 ? ep->n_ipv6 : ep->n_ipv4;
+
+			if (ep->node != node)
+				continue;
+			for (size_t k = 0; k < cnt; k++) {
+				json_array_append_new(arr, json_string(s[k].s));
+				snprintf(buf + strlen(buf), size - strlen(buf), "%s%s",
+					 buf[0] ? "," : "", s[k].s);
+			}
+		}
+}
+
+static const char *node_state(const struct nslab_node *n, struct ns_view *v, struct ns_view *host,
+			      bool live)
+{
+	struct iface *f;
+
+	switch (n->kind) {
+	case NSLAB_KIND_LINUX:
+	case NSLAB_KIND_SWITCH:
+		return !live || v->exists ? "running" : "absent";
+	case NSLAB_KIND_BRIDGE:
+		if (!live)
+			return "up";
+		f = view_find_name(host, n->name);
+		if (!f)
+			return "absent";
+		return f->li.flags & IFF_UP ? "up" : "down";
+	case NSLAB_KIND_HOST:
+	case NSLAB_KIND_MAX:
+		break;
+	}
+	return "host";
+}
+
+int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool from_model)
+{
+	static const char *const header[] = { "LAB", "NODE", "KIND", "NETNS", "STATE", "IPV4",
+					      "IPV6" };
+	struct ns_view host = { 0 };
+	json_t *out = json_array();
+	struct table tb;
+	int r = 0;
+
+	table_init(&tb, ARRAY_SIZE(header), header);
+	if (!from_model)
+		r = ns_view_load(NULL, &host);
+	for (size_t ti = 0; ti < n_topos && r >= 0; ti++) {
+		const struct nslab_topo *t = topos[ti];
+
+		for (size_t i = 0; i < t->n_nodes && r >= 0; i++) {
+			const struct nslab_node *n = &t->nodes[i];
+			json_t *v4 = json_array(), *v6 = json_array();
+			char b4[2048], b6[2048];
+			struct ns_view v = { 0 };
+			const char *state;
+
+			if (!from_model && own_ns(n))
+				r = ns_view_load(n->netns, &v);
+			collect_addrs(t, i, &v, !from_model, false, v4, b4, sizeof(b4));
+			collect_addrs(t, i, &v, !from_model, true, v6, b6, sizeof(b6));
+			state = node_state(n, &v, &host, !from_model);
+			if (json) {
+				json_array_append_new(
+					out, json_pack("{s:s, s:s, s:s, s:s?, s:s, s:o, s:o}", "lab",
+						       t->name, "node", n->name, "kind",
+						       nslab_kind_to_string(n->kind), "netns",
+						       n->netns, "state", state, "ipv4", v4, "ipv6",
+						       v6));
+			} else {
+				table_add(&tb, t->name);
+				table_add(&tb, n->name);
+				table_add(&tb, nslab_kind_to_string(n->kind));
+				table_add(&tb, n->netns ? n->netns : "-");
+				table_add(&tb, state);
+				table_add(&tb, b4[0] ? b4 : "-");
+				table_add(&tb, b6[0] ? b6 : "-");
+				json_decref(v4);
+				json_decref(v6);
+			}
+			ns_view_free(&v);
+		}
+	}
+	if (r >= 0) {
+		if (json) {
+			json_dumpf(out, stdout, JSON_INDENT(2));
+			fputc('\n', stdout);
+		} else {
+			table_print(&tb, stdout);
+		}
+	}
+	json_decref(out);
+	table_free(&tb);
+	ns_view_free(&host);
+	return r;
+}
+
+/* Per node: its interfaces in the file, and the far end of each. */
+static const char *model_peer(const struct nslab_topo *t, size_t node, const char *ifname,
+			      char *buf, size_t size)
+{
+	for (size_t l = 0; l < t->n_links; l++)
+		for (int e = 0; e < 2; e++) {
+			const struct nslab_endpoint *ep = &t->links[l].ep[e];
+			const struct nslab_endpoint *far = &t->links[l].ep[!e];
+
+			if (ep->node == node && streq(ep->ifname, ifname)) {
+				snprintf(buf, size, "%s:%s", t->nodes[far->node].name, far->ifname);
+				return buf;
+			}
+		}
+	return NULL;
+}
+
+static bool node_has_if(const struct nslab_topo *t, size_t node, const char *ifname)
+{
+	const struct nslab_node *n = &t->nodes[node];
+	char buf[300];
+
+	if (n->kind == NSLAB_KIND_BRIDGE && streq(n->name, ifname))
+		return true;
+	return model_peer(t, node, ifname, buf, sizeof(buf)) != NULL;
+}
+
+static void add_iface_row(const struct nslab_topo *t, size_t node, const struct iface *f,
+			  bool json, json_t *out, struct table *tb)
+{
+	const struct nslab_node *n = &t->nodes[node];
+	char peer_buf[300], num[32], mtu[32], addrs[2048] = "";
+	const char *peer = model_peer(t, node, f->name, peer_buf, sizeof(peer_buf));
+	const char *state = f->li.flags & IFF_UP ? (f->li.flags & IFF_LOWER_UP ? "up" : "lowerdown")
+						  : "down";
+	json_t *arr = json_array();
+
+	for (size_t k = 0; k < f->n_addrs; k++) {
+		json_array_append_new(arr, json_string(f->addrs[k]));
+		snprintf(addrs + strlen(addrs), sizeof(addrs) - strlen(addrs), "%s%s",
+			 addrs[0] ? "," : "", f->addrs[k]);
+	}
+	if (json) {
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:i, s:s, s:i, s:s, s:o, s:s?}",
+						     "lab", t->name, "node", n->name, "name",
+						     f->name, "ifindex", f->li.ifindex, "mac", f->mac,
+						     "mtu", (int)f->li.mtu, "state", state,
+						     "addresses", arr, "peer", peer));
+		return;
+	}
+	json_decref(arr);
+	snprintf(num, sizeof(num), "%d", f->li.ifindex);
+	snprintf(mtu, sizeof(mtu), "%u", f->li.mtu);
+	table_add(tb, n->name);
+	table_add(tb, f->name);
+	table_add(tb, num);
+	table_add(tb, f->mac[0] ? f->mac : "-");
+	table_add(tb, mtu);
+	table_add(tb, state);
+	table_add(tb, addrs[0] ? addrs : "-");
+	table_add(tb, peer ? peer : "-");
+}
+
+static int print_interfaces(struct nslab_topo *const *topos, size_t n_topos, const char *only,
+			    bool json)
+{
+	static const char *const header[] = { "NODE", "NAME", "IFINDEX", "MAC", "MTU", "STATE",
+					      "ADDRESSES", "PEER" };
+	struct ns_view host = { 0 };
+	json_t *out = json_array();
+	bool found = only == NULL;
+	struct table tb;
+	int r;
+
+	table_init(&tb, ARRAY_SIZE(header), header);
+	r = ns_view_load(NULL, &host);
+	for (size_t ti = 0; ti < n_topos && r >= 0; ti++) {
+		const struct nslab_topo *t = topos[ti];
+
+		for (size_t i = 0; i < t->n_nodes && r >= 0; i++) {
+			const struct nslab_node *n = &t->nodes[i];
+			struct ns_view v = { 0 };
+
+			if (only && !streq(only, n->name))
+				continue;
+			found = true;
+			if (own_ns(n)) {
+				r = ns_view_load(n->netns, &v);
+				for (size_t k = 0; k < v.n; k++)
+					add_iface_row(t, i, &v.ifs[k], json, out, &tb);
+				ns_view_free(&v);
+				continue;
+			}
+			for (size_t k = 0; k < host.n; k++)
+				if (node_has_if(t, i, host.ifs[k].name))
+					add_iface_row(t, i, &host.ifs[k], json, out, &tb);
+		}
+	}
+	if (!found) {
+		cli_errorf("no node '%s' in the lab", only);
+		r = -ENOENT;
+	}
+	if (r >= 0) {
+		if (json) {
+			json_dumpf(out, stdout, JSON_INDENT(2));
+			fputc('\n', stdout);
+		} else {
+			table_print(&tb, stdout);
+		}
+	}
+	json_decref(out);
+	table_free(&tb);
+	ns_view_free(&host);
+	return r;
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		LABSEL_LONGOPTS,
+		{ "format", required_argument, NULL, 'f' },
+		{ "node", required_argument, NULL, 'n' },
+		{},
+	};
+	struct nslab_error err = { 0 };
+	struct labsel sel = { 0 };
+	struct nslab_topo **topos = NULL;
+	const char *node = NULL;
+	bool json = false, ifaces = false;
+	char **names = NULL;
+	size_t n = 0, nt = 0;
+	int c, r = 0;
+
+	if (argc > 1 && streq(argv[1], "interfaces")) {
+		ifaces = true;
+		argc--;
+		argv++;
+	}
+	while ((c = getopt_long(argc, argv, "t:f:n:", opts, NULL)) != -1) {
+		if (labsel_opt(&sel, c, optarg))
+			continue;
+		switch (c) {
+		case 'f':
+			if (streq(optarg, "json"))
+				json = true;
+			else if (!streq(optarg, "table"))
+				return cli_usage_error("inspect", "--format is table or json");
+			break;
+		case 'n':
+			node = optarg;
+			break;
+		default:
+			return cli_usage_error("inspect", "bad option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("inspect", "unexpected argument '%s'", argv[optind]);
+	if (!sel.file && !sel.name && !sel.all) {
+		const char *path;
+
+		/* No lab named and no file here: every lab, as containerlab's --all. */
+		sel.all = true;
+		if (labsel_find(&path) == 1)
+			sel = (struct labsel){ .file = path };
+	}
+	if (labsel_names(&sel, &names, &n) < 0)
+		return 1;
+	topos = calloc(n + 1, sizeof(*topos));
+	for (size_t i = 0; i < n && topos; i++) {
+		r = nslab_lab_load(names[i], &topos[nt], &err);
+		if (r == -ENOENT && !sel.all) {
+			cli_errorf("lab '%s' is not deployed\nhint: nslab deploy -t FILE", names[i]);
+			break;
+		}
+		if (r == -ENOENT)
+			continue;
+		if (r < 0) {
+			cli_error(&err);
+			break;
+		}
+		nt++;
+	}
+	if (r >= 0 || (r == -ENOENT && sel.all)) {
+		r = ifaces ? print_interfaces(topos, nt, node, json)
+			   : print_nodes(topos, nt, json, false);
+	}
+	for (size_t i = 0; i < nt; i++)
+		nslab_topo_free(topos[i]);
+	free(topos);
+	nslab_strv_free(names, n);
+	return r < 0 ? 1 : 0;
+}
