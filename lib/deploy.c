@@ -6,6 +6,7 @@
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 
+#include "nslab/hosts.h"
 #include "nslab/lab.h"
 #include "nslab/netns.h"
 #include "nslab/nl.h"
@@ -454,6 +455,30 @@ static int do_exec(struct apply *a, const struct nslab_op *op, struct nslab_erro
 	return 0;
 }
 
+static int hosts_cb(size_t node, const char *text, size_t len, void *data,
+		    struct nslab_error *err)
+{
+	struct apply *a = data;
+	const char *netns = a->plan->topo->nodes[node].netns;
+	int r;
+
+	if (nslab_hosts_exists(netns))
+		return 0; /* the user's own file: keep it */
+	r = nslab_state_journal(a->st, "hosts", netns, err);
+	if (r < 0)
+		return r;
+	r = nslab_hosts_write(netns, text, len, err);
+	if (r == -EEXIST) /* the user's own file: keep it, and say so in the journal */
+		return nslab_state_journal(a->st, "hosts-kept", netns, err);
+	return r;
+}
+
+/* Names before exec, so that exec commands can use them. */
+static int write_hosts(struct apply *a, struct nslab_error *err)
+{
+	return nslab_hosts_render_all(a->plan->topo, a->plan->node_included, hosts_cb, a, err);
+}
+
 static int open_host(struct apply *a, struct nslab_error *err)
 {
 	a->rt[0].fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -484,8 +509,16 @@ static int apply_plan(struct apply *a, struct nslab_error *err)
 		return r;
 
 	/* Ops are ordered by phase; each phase ends with every pipeline flushed. */
-	while (i < plan->n_ops && r >= 0) {
-		enum nslab_op_type phase = plan->ops[i].type;
+	for (bool hosts = false; r >= 0;) {
+		enum nslab_op_type phase = i < plan->n_ops ? plan->ops[i].type : NSLAB_OP_MAX;
+
+		if (!hosts && phase >= NSLAB_OP_EXEC) {
+			hosts = true;
+			r = write_hosts(a, err);
+			continue;
+		}
+		if (i >= plan->n_ops)
+			break;
 
 		progress(a, nslab_op_type_to_string(phase));
 		for (; i < plan->n_ops && r >= 0; i++, a->done++) {

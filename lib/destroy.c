@@ -2,6 +2,7 @@
 /* Destroy a lab from its journal: unpin its namespaces, delete its host devices as one group. */
 #include <stdio.h>
 
+#include "nslab/hosts.h"
 #include "nslab/lab.h"
 #include "nslab/netns.h"
 #include "nslab/nl.h"
@@ -48,20 +49,34 @@ int lab_escape_text(const char *text, size_t len, char **ret, size_t *ret_len)
 struct journal {
 	char **netns;
 	size_t n_netns, netns_cap;
+	char **hosts;
+	size_t n_hosts, hosts_cap;
 	unsigned int group;
 };
+
+static int push(char ***v, size_t *cap, size_t *n, const char *s)
+{
+	if (GROW(*v, *cap, *n) < 0)
+		return -ENOMEM;
+	(*v)[*n] = strdup(s);
+	if (!(*v)[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
 
 static int journal_cb(const char *kind, const char *name, void *data)
 {
 	struct journal *j = data;
 
 	if (streq(kind, "netns")) {
-		if (GROW(j->netns, j->netns_cap, j->n_netns) < 0)
-			return -ENOMEM;
-		j->netns[j->n_netns] = strdup(name);
-		if (!j->netns[j->n_netns])
-			return -ENOMEM;
-		j->n_netns++;
+		return push(&j->netns, &j->netns_cap, &j->n_netns, name);
+	} else if (streq(kind, "hosts")) {
+		return push(&j->hosts, &j->hosts_cap, &j->n_hosts, name);
+	} else if (streq(kind, "hosts-kept")) {
+		/* Not ours after all: the user's file stays. */
+		if (j->n_hosts && streq(j->hosts[j->n_hosts - 1], name))
+			free(j->hosts[--j->n_hosts]);
 	} else if (streq(kind, "group")) {
 		j->group = (unsigned int)strtoul(name, NULL, 10);
 	}
@@ -111,9 +126,19 @@ int lab_undo(struct nslab_state *st, const char *lab, struct nslab_error *err)
 		if (r < 0)
 			goto out;
 	}
+	for (size_t i = 0; i < j.n_hosts; i++) {
+		struct nslab_error e;
+
+		if (nslab_hosts_remove(j.hosts[i], &e) < 0 && first == 0) {
+			first = -e.code;
+			if (err)
+				*err = e;
+		}
+	}
 	r = first;
 out:
 	nslab_strv_free(j.netns, j.n_netns);
+	nslab_strv_free(j.hosts, j.n_hosts);
 	return r;
 }
 

@@ -57,8 +57,13 @@ int labsel_names(const struct labsel *sel, char ***ret_names, size_t *ret_n);
 /* Load a deployed lab's topology (by --name or the file's name). */
 int labsel_load_deployed(const struct labsel *sel, struct nslab_topo **ret);
 
-/* Print the node table of @topo (live state unless @from_model). */
-int print_nodes(struct nslab_topo *const *topos, size_t n, bool json, bool from_model);
+/*
+ * Print the node table of @topos: live state, or @from_model (what deploy
+ * just built, without asking the kernel), then only the nodes in @filter
+ * ("a,b"; NULL: all).
+ */
+int print_nodes(struct nslab_topo *const *topos, size_t n, bool json, bool from_model,
+		const char *filter);
 
 int cmd_deploy(int argc, char **argv);
 int cmd_destroy(int argc, char **argv);

@@ -208,7 +208,23 @@ static const char *node_state(const struct nslab_node *n, struct ns_view *v, str
 	return "host";
 }
 
-int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool from_model)
+static bool in_filter(const char *filter, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = filter; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n == len && strncmp(p, name, n) == 0)
+			return true;
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool from_model,
+		const char *filter)
 {
 	static const char *const header[] = { "LAB", "NODE", "KIND", "NETNS", "STATE", "IPV4",
 					      "IPV6" };
@@ -230,6 +246,11 @@ int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool
 			struct ns_view v = { 0 };
 			const char *state;
 
+			if (filter && !in_filter(filter, n->name)) {
+				json_decref(v4);
+				json_decref(v6);
+				continue;
+			}
 			if (!from_model && own_ns(n))
 				r = ns_view_load(n->netns, &v);
 			collect_addrs(t, i, &v, !from_model, false, v4, b4, sizeof(b4));
@@ -454,7 +475,7 @@ int cmd_inspect(int argc, char **argv)
 	}
 	if (r >= 0 || (r == -ENOENT && sel.all)) {
 		r = ifaces ? print_interfaces(topos, nt, node, json)
-			   : print_nodes(topos, nt, json, false);
+			   : print_nodes(topos, nt, json, false, NULL);
 	}
 	for (size_t i = 0; i < nt; i++)
 		nslab_topo_free(topos[i]);

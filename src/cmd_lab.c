@@ -146,7 +146,7 @@ int cmd_deploy(int argc, char **argv)
 		nslab_topo_free(topo);
 		return 1;
 	}
-	r = print_nodes(&topo, 1, false, true);
+	r = print_nodes(&topo, 1, false, true, dopts.node_filter);
 	nslab_topo_free(topo);
 	return r < 0 ? 1 : 0;
 }
