@@ -27,7 +27,20 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-all: $(BUILD)/nslab $(UNIT_BIN)
+all: $(BUILD)/nslab $(UNIT_BIN) $(BUILD)/tests/fuzz_topo
+
+# Without -fsanitize=fuzzer the fuzz target's main() replays the files it is given.
+$(BUILD)/tests/fuzz_topo: $(BUILD)/tests/fuzz/fuzz_topo.o $(BUILD)/libnslab.a
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# libFuzzer build (clang): make fuzz; then build-fuzz/fuzz_topo tests/fixtures/*/
+fuzz:
+	@mkdir -p build-fuzz
+	clang -std=gnu11 -D_GNU_SOURCE -DNSLAB_LIBFUZZER -g -O1 -fsanitize=fuzzer,address,undefined \
+		-Iinclude -Ilib -o build-fuzz/fuzz_topo tests/fuzz/fuzz_topo.c lib/topo*.c lib/error.c \
+		lib/prefix.c $(shell $(PKG_CONFIG) --libs yaml-0.1)
 
 $(BUILD)/%.o: %.c $(wildcard include/nslab/*.h lib/*.h src/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
@@ -72,7 +85,7 @@ format-check:
 	clang-format --dry-run --Werror $(FMT_SRC)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
-.PHONY: all check check-unit asan check-asan install format format-check clean
+.PHONY: fuzz all check check-unit asan check-asan install format format-check clean
 .SECONDARY:

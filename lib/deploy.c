@@ -352,8 +352,7 @@ static int do_up(struct apply *a, const struct nslab_op *op, struct nslab_error 
 	return nslab_nl_add(a->rt[op->ns].nl, nslab_msg_newlink, &req, label, err);
 }
 
-static int op_ifindex(struct apply *a, const struct nslab_op *op, int *ret,
-		      struct nslab_error *err)
+static int op_ifindex(struct apply *a, const struct nslab_op *op, int *ret, struct nslab_error *err)
 {
 	if (op->ifindex || !op->ifname) {
 		*ret = op->ifindex;
@@ -455,8 +454,7 @@ static int do_exec(struct apply *a, const struct nslab_op *op, struct nslab_erro
 	return 0;
 }
 
-static int hosts_cb(size_t node, const char *text, size_t len, void *data,
-		    struct nslab_error *err)
+static int hosts_cb(size_t node, const char *text, size_t len, void *data, struct nslab_error *err)
 {
 	struct apply *a = data;
 	const char *netns = a->plan->topo->nodes[node].netns;

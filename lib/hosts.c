@@ -84,8 +84,8 @@ static int render(const struct nslab_topo *t, size_t node, const size_t *adj, si
 	return any ? (int)b->len : 0;
 }
 
-int nslab_hosts_render_all(const struct nslab_topo *t, const bool *included,
-			   nslab_hosts_fn fn, void *data, struct nslab_error *err)
+int nslab_hosts_render_all(const struct nslab_topo *t, const bool *included, nslab_hosts_fn fn,
+			   void *data, struct nslab_error *err)
 {
 	size_t *off = calloc(t->n_nodes + 2, sizeof(*off));
 	size_t *adj = calloc(2 * t->n_links + 1, sizeof(*adj));

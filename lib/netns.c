@@ -39,7 +39,8 @@ int nslab_netns_prepare(struct nslab_error *err)
 	 */
 	while (mount("", NSLAB_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) < 0) {
 		if (errno != EINVAL)
-			return nslab_err(err, errno, "cannot make %s a shared mount", NSLAB_NETNS_DIR);
+			return nslab_err(err, errno, "cannot make %s a shared mount",
+					 NSLAB_NETNS_DIR);
 		if (mount(NSLAB_NETNS_DIR, NSLAB_NETNS_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
 			return nslab_err(err, errno, "cannot bind-mount %s", NSLAB_NETNS_DIR);
 	}

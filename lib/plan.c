@@ -77,8 +77,8 @@ static int parse_filter(struct nslab_plan *plan, const char *filter, struct nsla
 		long i = nslab_topo_find_node(t, tok);
 
 		if (i < 0)
-			return nslab_err(err, ENOENT, "--node-filter: no node '%s' in lab '%s'", tok,
-					 t->name);
+			return nslab_err(err, ENOENT, "--node-filter: no node '%s' in lab '%s'",
+					 tok, t->name);
 		plan->node_included[i] = true;
 	}
 	return 0;
@@ -230,14 +230,33 @@ static int plan_veths(struct builder *b, struct nslab_error *err)
 		set_master(b, a->node, &op->master, &op->master_ifindex);
 		op->node = &t->nodes[a->node];
 
-		op = add_op(plan, NSLAB_OP_UP, ns_z);
+		op->peer_node = &t->nodes[z->node];
+		set_master(b, z->node, &op->peer_master, &op->peer_master_ifindex);
+	}
+	return 0;
+}
+
+/* The peer ends come up once every pair exists: one flush per phase. */
+static int plan_ups(struct builder *b, struct nslab_error *err)
+{
+	struct nslab_plan *plan = b->plan;
+	size_t n = plan->n_ops;
+
+	for (size_t i = 0; i < n; i++) {
+		struct nslab_op *op, *veth = &plan->ops[i];
+
+		if (veth->type != NSLAB_OP_VETH)
+			continue;
+		op = add_op(plan, NSLAB_OP_UP, veth->peer_ns);
 		if (!op)
 			return nslab_err(err, ENOMEM, "out of memory");
-		op->link = l;
-		op->ifname = z->ifname;
-		op->ifindex = plan->ops[plan->n_ops - 2].peer_ifindex;
-		op->node = &t->nodes[z->node];
-		set_master(b, z->node, &op->master, &op->master_ifindex);
+		veth = &plan->ops[i]; /* add_op may have moved the array */
+		op->link = veth->link;
+		op->ifname = veth->peer_ifname;
+		op->ifindex = veth->peer_ifindex;
+		op->node = veth->peer_node;
+		op->master = veth->peer_master;
+		op->master_ifindex = veth->peer_master_ifindex;
 	}
 	return 0;
 }
@@ -278,7 +297,8 @@ static int find_ifindex(const struct nslab_plan *plan, int ns, const char *ifnam
 
 		if (op->type == NSLAB_OP_VETH && op->ns == ns && streq(op->ifname, ifname))
 			return op->ifindex;
-		if (op->type == NSLAB_OP_VETH && op->peer_ns == ns && streq(op->peer_ifname, ifname))
+		if (op->type == NSLAB_OP_VETH && op->peer_ns == ns &&
+		    streq(op->peer_ifname, ifname))
 			return op->peer_ifindex;
 		if (op->type == NSLAB_OP_BRIDGE && op->ns == ns && streq(op->ifname, ifname))
 			return op->ifindex;
@@ -310,7 +330,8 @@ static int plan_addrs(struct builder *b, struct nslab_error *err)
 				op->node = &t->nodes[ep->node];
 				op->ifname = ep->ifname;
 				op->ifindex = idx;
-				op->addr = k < ep->n_ipv4 ? ep->ipv4[k].s : ep->ipv6[k - ep->n_ipv4].s;
+				op->addr =
+					k < ep->n_ipv4 ? ep->ipv4[k].s : ep->ipv6[k - ep->n_ipv4].s;
 			}
 		}
 	}
@@ -395,6 +416,8 @@ int nslab_plan_build(const struct nslab_topo *topo, const char *filter, struct n
 		r = plan_veths(&b, err);
 	if (r >= 0)
 		r = plan_sysctls(&b, err);
+	if (r >= 0)
+		r = plan_ups(&b, err);
 	if (r >= 0)
 		r = plan_addrs(&b, err);
 	if (r >= 0)

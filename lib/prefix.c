@@ -59,7 +59,8 @@ int nslab_mac_parse(const char *s, uint8_t mac[6])
 	int n = 0;
 
 	if (strlen(s) != 17 ||
-	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &n) != 6 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &n) !=
+		    6 ||
 	    n != 17)
 		return -EINVAL;
 	for (int i = 0; i < 6; i++)

@@ -59,7 +59,8 @@ static int strmap_grow(struct strmap *m)
 
 		if (!m->slots[i].key)
 			continue;
-		for (j = str_hash(m->slots[i].key) & (ncap - 1); ns[j].key; j = (j + 1) & (ncap - 1))
+		for (j = str_hash(m->slots[i].key) & (ncap - 1); ns[j].key;
+		     j = (j + 1) & (ncap - 1))
 			;
 		ns[j] = m->slots[i];
 	}
@@ -311,7 +312,8 @@ int nslab_topo_load(const char *path, struct nslab_topo **ret_topo, struct nslab
 						 shown);
 			p = realloc(buf, ncap);
 			if (!p)
-				return nslab_err(err, ENOMEM, "cannot read '%s': out of memory", shown);
+				return nslab_err(err, ENOMEM, "cannot read '%s': out of memory",
+						 shown);
 			buf = p;
 			cap = ncap;
 		}
@@ -319,7 +321,8 @@ int nslab_topo_load(const char *path, struct nslab_topo **ret_topo, struct nslab
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return nslab_err(err, errno, "cannot read '%s': %s", shown, strerror(errno));
+			return nslab_err(err, errno, "cannot read '%s': %s", shown,
+					 strerror(errno));
 		}
 		if (n == 0)
 			break;

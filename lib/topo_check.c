@@ -43,8 +43,8 @@ int topo_check_ifname(struct ctx *c, const char *s, struct nslab_pos pos)
 	if (n == 0)
 		return topo_err_at(c, pos, "interface name is empty");
 	if (n > 15)
-		return topo_err_at(c, pos, "interface name '%s' is %zu bytes; Linux allows at most 15",
-				   s, n);
+		return topo_err_at(
+			c, pos, "interface name '%s' is %zu bytes; Linux allows at most 15", s, n);
 	if (streq(s, ".") || streq(s, ".."))
 		return topo_err_at(c, pos, "invalid interface name '%s'", s);
 	for (const char *p = s; *p; p++)
@@ -63,13 +63,14 @@ int topo_check_addr(struct ctx *c, const char *s, int family, struct nslab_pos p
 	struct nslab_prefix p;
 
 	if (nslab_prefix_parse(s, true, &p) < 0)
-		return topo_err_at(c, pos, "invalid %s address '%s'; expected a CIDR such as %s", fam,
-				   s, eg);
+		return topo_err_at(c, pos, "invalid %s address '%s'; expected a CIDR such as %s",
+				   fam, s, eg);
 	if (p.family != family)
 		return topo_err_at(c, pos, "'%s' is an %s address, in an %s list", s,
 				   p.family == AF_INET ? "IPv4" : "IPv6", fam);
 	if (!strchr(s, '/'))
-		return topo_err_at(c, pos, "address '%s' has no prefix length; expected a CIDR such as %s",
+		return topo_err_at(c, pos,
+				   "address '%s' has no prefix length; expected a CIDR such as %s",
 				   s, eg);
 	return 0;
 }
@@ -79,7 +80,9 @@ int topo_check_mac(struct ctx *c, const char *s, struct nslab_pos pos)
 	uint8_t mac[6];
 
 	if (nslab_mac_parse(s, mac) < 0)
-		return topo_err_at(c, pos, "invalid MAC address '%s'; expected six hex bytes such as 02:00:00:00:00:01",
+		return topo_err_at(c, pos,
+				   "invalid MAC address '%s'; expected six hex bytes such as "
+				   "02:00:00:00:00:01",
 				   s);
 	if (mac[0] & 1)
 		return topo_err_at(c, pos, "MAC address '%s' is a multicast address", s);
@@ -95,13 +98,17 @@ int topo_check_sysctl(struct ctx *c, const char *s, struct nslab_pos pos)
 	if (n == 0)
 		return topo_err_at(c, pos, "sysctl name is empty");
 	if (strchr(s, '/'))
-		return topo_err_at(c, pos, "invalid sysctl name '%s': write it with dots, as in net.ipv4.ip_forward",
-				   s);
+		return topo_err_at(
+			c, pos,
+			"invalid sysctl name '%s': write it with dots, as in net.ipv4.ip_forward",
+			s);
 	if (strstr(s, "..") || s[0] == '.' || s[n - 1] == '.')
 		return topo_err_at(c, pos, "invalid sysctl name '%s': empty component", s);
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			return topo_err_at(c, pos, "invalid sysctl name '%s': it may not contain spaces or control characters",
+			return topo_err_at(c, pos,
+					   "invalid sysctl name '%s': it may not contain spaces or "
+					   "control characters",
 					   s);
 	return 0;
 }
@@ -121,39 +128,51 @@ int topo_check_route(struct ctx *c, struct nslab_route *r, struct nslab_pos dst_
 		family = AF_INET6;
 	} else if (!streq(r->dst, "default")) {
 		if (nslab_prefix_parse(r->dst, false, &dst) < 0)
-			return topo_err_at(c, dst_pos, "invalid route destination '%s'; expected a CIDR such as 10.1.0.0/16, or default/default6",
+			return topo_err_at(c, dst_pos,
+					   "invalid route destination '%s'; expected a CIDR such "
+					   "as 10.1.0.0/16, or default/default6",
 					   r->dst);
 		/* The kernel rejects a destination with host bits set. */
-		for (unsigned int bit = dst.len; bit < (dst.family == AF_INET ? 32u : 128u); bit++) {
+		for (unsigned int bit = dst.len; bit < (dst.family == AF_INET ? 32u : 128u);
+		     bit++) {
 			if (dst.addr[bit / 8] & (0x80 >> (bit % 8))) {
 				char buf[INET6_ADDRSTRLEN + 8];
 
 				for (; bit < (dst.family == AF_INET ? 32u : 128u); bit++)
 					dst.addr[bit / 8] &= (uint8_t) ~(0x80 >> (bit % 8));
-				return topo_err_at(c, dst_pos, "route destination '%s' has host bits set; did you mean %s?",
-						   r->dst, nslab_prefix_format(&dst, buf, sizeof(buf)));
+				return topo_err_at(c, dst_pos,
+						   "route destination '%s' has host bits set; did "
+						   "you mean %s?",
+						   r->dst,
+						   nslab_prefix_format(&dst, buf, sizeof(buf)));
 			}
 		}
 		family = dst.family;
 	}
 	if (r->via) {
 		if (strchr(r->via, '/') || nslab_prefix_parse(r->via, true, &via) < 0)
-			return topo_err_at(c, via_pos, "invalid route gateway '%s'; expected an address such as 10.0.0.1",
-					   r->via);
+			return topo_err_at(
+				c, via_pos,
+				"invalid route gateway '%s'; expected an address such as 10.0.0.1",
+				r->via);
 		if (family && via.family != family)
-			return topo_err_at(c, via_pos, "route gateway '%s' is %s but destination '%s' is %s",
-					   r->via, family_name(via.family), r->dst, family_name(family));
+			return topo_err_at(
+				c, via_pos, "route gateway '%s' is %s but destination '%s' is %s",
+				r->via, family_name(via.family), r->dst, family_name(family));
 		family = via.family;
 	}
 	if (!family)
 		family = AF_INET;
 	if (r->src) {
 		if (strchr(r->src, '/') || nslab_prefix_parse(r->src, true, &src) < 0)
-			return topo_err_at(c, src_pos, "invalid route source '%s'; expected an address such as 10.0.0.1",
-					   r->src);
+			return topo_err_at(
+				c, src_pos,
+				"invalid route source '%s'; expected an address such as 10.0.0.1",
+				r->src);
 		if (src.family != family)
-			return topo_err_at(c, src_pos, "route source '%s' is %s but the route is %s",
-					   r->src, family_name(src.family), family_name(family));
+			return topo_err_at(c, src_pos,
+					   "route source '%s' is %s but the route is %s", r->src,
+					   family_name(src.family), family_name(family));
 	}
 	r->family = family;
 	return 0;
@@ -192,8 +211,9 @@ int topo_claim_ifname(struct ctx *c, size_t node, const char *ifname, struct nsl
 	if (streq(ifname, "lo"))
 		return topo_err_at(c, pos, "interface name 'lo' is reserved (the loopback device)");
 	if (n->kind == NSLAB_KIND_SWITCH && streq(ifname, "br0"))
-		return topo_err_at(c, pos, "interface name 'br0' is reserved in switch node '%s' (its bridge)",
-				   n->name);
+		return topo_err_at(
+			c, pos, "interface name 'br0' is reserved in switch node '%s' (its bridge)",
+			n->name);
 	/* Interface names cannot contain '/', so "NS/IFNAME" is unambiguous. */
 	if (in_host_ns(n))
 		snprintf(key, sizeof(key), "host/%s", ifname);
@@ -203,14 +223,18 @@ int topo_claim_ifname(struct ctx *c, size_t node, const char *ifname, struct nsl
 	if (r <= 0)
 		return r;
 	if (c->ifpos[old].bridge >= 0)
-		return topo_err_at(c, pos, "interface '%s' in the host namespace clashes with bridge node '%s' (%d:%d)",
+		return topo_err_at(c, pos,
+				   "interface '%s' in the host namespace clashes with bridge node "
+				   "'%s' (%d:%d)",
 				   ifname, c->topo->nodes[c->ifpos[old].bridge].name,
 				   c->ifpos[old].pos.line, c->ifpos[old].pos.col);
 	if (in_host_ns(n))
-		return topo_err_at(c, pos, "interface '%s' is used twice in the host namespace (first at %d:%d)",
-				   ifname, c->ifpos[old].pos.line, c->ifpos[old].pos.col);
-	return topo_err_at(c, pos, "interface '%s' is used twice in node '%s' (first at %d:%d)", ifname,
-			   n->name, c->ifpos[old].pos.line, c->ifpos[old].pos.col);
+		return topo_err_at(
+			c, pos,
+			"interface '%s' is used twice in the host namespace (first at %d:%d)",
+			ifname, c->ifpos[old].pos.line, c->ifpos[old].pos.col);
+	return topo_err_at(c, pos, "interface '%s' is used twice in node '%s' (first at %d:%d)",
+			   ifname, n->name, c->ifpos[old].pos.line, c->ifpos[old].pos.col);
 }
 
 int topo_claim_bridge(struct ctx *c, size_t node)
@@ -225,9 +249,12 @@ int topo_claim_bridge(struct ctx *c, size_t node)
 	if (r <= 0)
 		return r;
 	if (c->ifpos[old].bridge >= 0)
-		return topo_err_at(c, n->pos, "bridge node '%s' has the same name as bridge node '%s' (%d:%d)",
+		return topo_err_at(c, n->pos,
+				   "bridge node '%s' has the same name as bridge node '%s' (%d:%d)",
 				   n->name, c->topo->nodes[c->ifpos[old].bridge].name,
 				   c->ifpos[old].pos.line, c->ifpos[old].pos.col);
-	return topo_err_at(c, n->pos, "bridge node '%s' clashes with interface '%s' of the host namespace (%d:%d)",
-			   n->name, n->name, c->ifpos[old].pos.line, c->ifpos[old].pos.col);
+	return topo_err_at(
+		c, n->pos,
+		"bridge node '%s' clashes with interface '%s' of the host namespace (%d:%d)",
+		n->name, n->name, c->ifpos[old].pos.line, c->ifpos[old].pos.col);
 }

@@ -112,7 +112,8 @@ struct nslab_pos text_pos(const char *text, size_t len, size_t off)
 	}
 	if (off < start)
 		off = start;
-	return (struct nslab_pos){ .line = (int)line + 1, .col = (int)count_chars(text, start, off) + 1 };
+	return (struct nslab_pos){ .line = (int)line + 1,
+				   .col = (int)count_chars(text, start, off) + 1 };
 }
 
 static struct nslab_pos in_pos(const struct posmap *pm, size_t off)
@@ -127,7 +128,8 @@ static struct nslab_pos in_pos(const struct posmap *pm, size_t off)
 	start = pm->in_lines[line];
 	if (off < start)
 		off = start;
-	return (struct nslab_pos){ .line = (int)line + 1, .col = (int)count_chars(pm->in, start, off) + 1 };
+	return (struct nslab_pos){ .line = (int)line + 1,
+				   .col = (int)count_chars(pm->in, start, off) + 1 };
 }
 
 struct nslab_pos posmap_map_offset(const struct posmap *pm, size_t off)
@@ -257,17 +259,19 @@ int topo_expand(const char *file, const char *in, size_t len, char **ret_out, si
 			r = expand_err(file, in, len, d, err, "invalid variable name in ", in + d,
 				       (int)(close + 1 - d));
 			if (err)
-				snprintf(err->msg + strlen(err->msg), sizeof(err->msg) - strlen(err->msg),
-					 "\nnames are letters, digits and '_', not starting with a digit");
+				snprintf(err->msg + strlen(err->msg),
+					 sizeof(err->msg) - strlen(err->msg),
+					 "\nnames are letters, digits and '_', not starting with a "
+					 "digit");
 			goto fail;
 		}
-		if (name_end != close &&
-		    (close - name_end < 2 || in[name_end] != ':' ||
-		     (in[name_end + 1] != '-' && in[name_end + 1] != '='))) {
+		if (name_end != close && (close - name_end < 2 || in[name_end] != ':' ||
+					  (in[name_end + 1] != '-' && in[name_end + 1] != '='))) {
 			r = expand_err(file, in, len, d, err, "invalid expansion ", in + d,
 				       (int)(close + 1 - d));
 			if (err)
-				snprintf(err->msg + strlen(err->msg), sizeof(err->msg) - strlen(err->msg),
+				snprintf(err->msg + strlen(err->msg),
+					 sizeof(err->msg) - strlen(err->msg),
 					 "; expected ${VAR}, ${VAR:-default} or ${VAR:=default}");
 			goto fail;
 		}

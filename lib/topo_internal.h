@@ -17,7 +17,7 @@ struct strmap {
 	struct strmap_slot {
 		const char *key;
 		size_t val;
-	} *slots;
+	} * slots;
 	size_t cap;
 	size_t n;
 	bool own;
@@ -43,7 +43,7 @@ struct posmap {
 		size_t out;
 		size_t in;
 		bool literal;
-	} *segs;
+	} * segs;
 	size_t n_segs;
 	size_t cap_segs;
 	size_t *in_lines;
@@ -118,7 +118,7 @@ struct ctx {
 	struct ifuse {
 		struct nslab_pos pos;
 		long bridge; /* node index when the name is a bridge node's own, else -1 */
-	} *ifpos;
+	} * ifpos;
 	size_t n_ifpos;
 	size_t cap_ifpos;
 	size_t budget; /* items still allowed (YAML aliases can multiply work) */
@@ -148,6 +148,60 @@ struct nslab_pos topo_pos(const struct ctx *c, const yaml_node_t *n);
 
 /* topo_parse.c: the document → topo. */
 int topo_parse_doc(struct ctx *c);
+
+/* topo_parse.c: YAML helpers shared with topo_links.c. */
+/* Where a key appears, for the tables of special keys. */
+enum where {
+	W_TOP,
+	W_SETTINGS, /* node, defaults, kinds.K, groups.G */
+	W_LINK,
+	W_ENDPOINT,
+	W_LINK_TYPE,
+	W_KIND,
+};
+
+struct pair {
+	yaml_node_t *key;
+	yaml_node_t *val;
+	const char *k;
+	struct nslab_pos pos; /* of the key */
+};
+
+struct mview {
+	struct pair *p;
+	size_t n;
+	size_t cap;
+	struct strmap idx; /* only for large maps */
+};
+
+yaml_node_t *topo_doc_node(struct ctx *c, yaml_node_item_t i);
+/* Plain empty, ~ or null. */
+bool topo_is_null(const yaml_node_t *n);
+/* "expected WHAT [for FOR_], got TYPE" at @n.  @for_ may be NULL. */
+int topo_want(struct ctx *c, const yaml_node_t *n, const char *what, const char *for_);
+/* A non-null scalar as text, borrowed from the document. */
+int topo_get_str(struct ctx *c, const yaml_node_t *n, const char **ret);
+int topo_dup_str(struct ctx *c, const yaml_node_t *n, struct nslab_str *ret);
+/* A string, or nothing for null; *@ret belongs to the caller. */
+int topo_opt_str(struct ctx *c, yaml_node_t *n, char **ret);
+/* An integer in [@min, @max]; @what names it in messages. */
+int topo_get_uint(struct ctx *c, const yaml_node_t *n, const char *what, unsigned long min,
+		  unsigned long max, unsigned long *ret);
+/* The pairs of map @n in file order, merge keys resolved, duplicates rejected;
+ * @noun names a key in the duplicate message, @for_ the map in a type error. */
+int topo_mview_init(struct ctx *c, struct mview *v, yaml_node_t *n, const char *noun,
+		    const char *for_);
+yaml_node_t *topo_mview_get(const struct mview *v, const char *k, struct nslab_pos *ret_pos);
+void topo_mview_free(struct mview *v);
+/* Unsupported (error), ignored (warning, returns 1) or neither (0). */
+int topo_check_special(struct ctx *c, enum where where, const char *key, struct nslab_pos pos);
+/* @in: where, with its preposition ("in node 'r1'", "at the top level"). */
+int topo_unknown_key(struct ctx *c, const struct pair *p, const char *in, const char *expected);
+/* Append a node named @name; NULL when out of memory. */
+struct nslab_node *topo_add_node(struct ctx *c, const char *name, struct nslab_pos pos);
+
+/* topo_links.c */
+int topo_parse_links(struct ctx *c, yaml_node_t *n);
 
 /* topo_check.c: validators.  Each returns 0 or an error at @pos. */
 bool topo_valid_node_name(const char *s);

@@ -10,16 +10,6 @@
 
 #define MERGE_DEPTH_MAX 8
 
-/* Where a key appears, for the tables of special keys. */
-enum where {
-	W_TOP,
-	W_SETTINGS, /* node, defaults, kinds.K, groups.G */
-	W_LINK,
-	W_ENDPOINT,
-	W_LINK_TYPE,
-	W_KIND,
-};
-
 /*
  * Parts of the contract this version does not implement yet.  A later version
  * removes its entry when it implements the key.
@@ -28,28 +18,17 @@ static const struct {
 	enum where where;
 	const char *key;
 } unsupported[] = {
-	{ W_TOP, "mgmt" },
-	{ W_TOP, "networks" },
-	{ W_TOP, "hosts" },
-	{ W_SETTINGS, "networks" },
-	{ W_SETTINGS, "ports" },
-	{ W_SETTINGS, "services" },
-	{ W_SETTINGS, "cmd" },
-	{ W_SETTINGS, "memory" },
-	{ W_SETTINGS, "cpu" },
-	{ W_SETTINGS, "netns" },
-	{ W_SETTINGS, "pid" },
-	{ W_SETTINGS, "mgmt-ipv4" },
-	{ W_SETTINGS, "mgmt-ipv6" },
-	{ W_SETTINGS, "startup-delay" },
-	{ W_SETTINGS, "wait-for" },
-	{ W_SETTINGS, "host" },
-	{ W_LINK, "netem" },
-	{ W_ENDPOINT, "netem" },
-	{ W_LINK_TYPE, "vxlan" },
-	{ W_LINK_TYPE, "gre" },
-	{ W_LINK_TYPE, "dummy" },
-	{ W_KIND, "ext" },
+	{ W_TOP, "mgmt" },	     { W_TOP, "networks" },
+	{ W_TOP, "hosts" },	     { W_SETTINGS, "networks" },
+	{ W_SETTINGS, "ports" },     { W_SETTINGS, "services" },
+	{ W_SETTINGS, "cmd" },	     { W_SETTINGS, "memory" },
+	{ W_SETTINGS, "cpu" },	     { W_SETTINGS, "netns" },
+	{ W_SETTINGS, "pid" },	     { W_SETTINGS, "mgmt-ipv4" },
+	{ W_SETTINGS, "mgmt-ipv6" }, { W_SETTINGS, "startup-delay" },
+	{ W_SETTINGS, "wait-for" },  { W_SETTINGS, "host" },
+	{ W_LINK, "netem" },	     { W_ENDPOINT, "netem" },
+	{ W_LINK_TYPE, "vxlan" },    { W_LINK_TYPE, "gre" },
+	{ W_LINK_TYPE, "dummy" },    { W_KIND, "ext" },
 };
 
 /* Containerlab keys that mean nothing without a container runtime (rule 10). */
@@ -85,8 +64,8 @@ static const char *const container_keys[] = {
 static const char *const ignored_top_keys[] = { "settings" };
 
 static const char *const setting_names[SK_MAX] = {
-	[SK_KIND] = "kind",	[SK_GROUP] = "group",	[SK_LABELS] = "labels",
-	[SK_ENV] = "env",	[SK_EXEC] = "exec",	[SK_SYSCTLS] = "sysctls",
+	[SK_KIND] = "kind",	[SK_GROUP] = "group",	    [SK_LABELS] = "labels",
+	[SK_ENV] = "env",	[SK_EXEC] = "exec",	    [SK_SYSCTLS] = "sysctls",
 	[SK_ROUTES] = "routes", [SK_HOSTNAME] = "hostname",
 };
 
@@ -113,12 +92,12 @@ static const char *const settings_expected =
 
 /* ---- YAML helpers ---- */
 
-static yaml_node_t *doc_node(struct ctx *c, yaml_node_item_t i)
+yaml_node_t *topo_doc_node(struct ctx *c, yaml_node_item_t i)
 {
 	return yaml_document_get_node(c->doc, i);
 }
 
-static bool is_null(const yaml_node_t *n)
+bool topo_is_null(const yaml_node_t *n)
 {
 	const char *s;
 
@@ -127,16 +106,17 @@ static bool is_null(const yaml_node_t *n)
 	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return false;
 	s = (const char *)n->data.scalar.value;
-	return n->data.scalar.length == 0 || streq(s, "~") || streq(s, "null") || streq(s, "Null") ||
-	       streq(s, "NULL");
+	return n->data.scalar.length == 0 || streq(s, "~") || streq(s, "null") ||
+	       streq(s, "Null") || streq(s, "NULL");
 }
 
 static bool is_plain_bool(const yaml_node_t *n, bool *ret)
 {
-	const char *s = (const char *)n->data.scalar.value;
+	const char *s;
 
 	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return false;
+	s = (const char *)n->data.scalar.value;
 	if (streq(s, "true") || streq(s, "True") || streq(s, "TRUE")) {
 		*ret = true;
 		return true;
@@ -150,13 +130,12 @@ static bool is_plain_bool(const yaml_node_t *n, bool *ret)
 
 static bool is_plain_number(const yaml_node_t *n)
 {
-	const char *s = (const char *)n->data.scalar.value;
 	char *end;
 
 	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
 	    n->data.scalar.length == 0)
 		return false;
-	(void)strtod(s, &end);
+	(void)strtod((const char *)n->data.scalar.value, &end);
 	return *end == '\0';
 }
 
@@ -164,7 +143,7 @@ static const char *type_name(const yaml_node_t *n)
 {
 	bool b;
 
-	if (is_null(n))
+	if (topo_is_null(n))
 		return "null";
 	switch (n->type) {
 	case YAML_MAPPING_NODE:
@@ -182,26 +161,30 @@ static const char *type_name(const yaml_node_t *n)
 	}
 }
 
-static int want(struct ctx *c, const yaml_node_t *n, const char *what)
+/* "expected a map for 'nodes', got a list"; @for_ may be NULL. */
+int topo_want(struct ctx *c, const yaml_node_t *n, const char *what, const char *for_)
 {
+	if (for_)
+		return topo_err_at(c, topo_pos(c, n), "expected %s for %s, got %s", what, for_,
+				   type_name(n));
 	return topo_err_at(c, topo_pos(c, n), "expected %s, got %s", what, type_name(n));
 }
 
 /* A non-null scalar as text (borrowed from the document). */
-static int get_str(struct ctx *c, const yaml_node_t *n, const char **ret)
+int topo_get_str(struct ctx *c, const yaml_node_t *n, const char **ret)
 {
-	if (!n || n->type != YAML_SCALAR_NODE || is_null(n))
-		return want(c, n, "a string");
+	if (!n || n->type != YAML_SCALAR_NODE || topo_is_null(n))
+		return topo_want(c, n, "a string", NULL);
 	if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
 		return topo_err_at(c, topo_pos(c, n), "string contains a NUL character");
 	*ret = (const char *)n->data.scalar.value;
 	return 0;
 }
 
-static int dup_str(struct ctx *c, const yaml_node_t *n, struct nslab_str *ret)
+int topo_dup_str(struct ctx *c, const yaml_node_t *n, struct nslab_str *ret)
 {
 	const char *s;
-	int r = get_str(c, n, &s);
+	int r = topo_get_str(c, n, &s);
 
 	if (r < 0)
 		return r;
@@ -213,41 +196,29 @@ static int dup_str(struct ctx *c, const yaml_node_t *n, struct nslab_str *ret)
 }
 
 /* An integer in [@min, @max], plain or quoted ("mtu: ${MTU}" works either way). */
-static int get_uint(struct ctx *c, const yaml_node_t *n, const char *what, unsigned long min,
-		    unsigned long max, unsigned long *ret)
+int topo_get_uint(struct ctx *c, const yaml_node_t *n, const char *what, unsigned long min,
+		  unsigned long max, unsigned long *ret)
 {
 	const char *s;
 	unsigned long v;
 	char *end;
 
-	if (!n || n->type != YAML_SCALAR_NODE || is_null(n))
-		return topo_err_at(c, topo_pos(c, n), "invalid %s: expected an integer from %lu to %lu, got %s",
-				   what, min, max, type_name(n));
+	if (!n || n->type != YAML_SCALAR_NODE || topo_is_null(n))
+		return topo_err_at(c, topo_pos(c, n),
+				   "invalid %s: expected an integer from %lu to %lu, got %s", what,
+				   min, max, type_name(n));
 	s = (const char *)n->data.scalar.value;
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (s[0] < '0' || s[0] > '9' || *end || errno || v < min || v > max)
-		return topo_err_at(c, topo_pos(c, n), "invalid %s '%s': expected an integer from %lu to %lu",
-				   what, s, min, max);
+		return topo_err_at(c, topo_pos(c, n),
+				   "invalid %s '%s': expected an integer from %lu to %lu", what, s,
+				   min, max);
 	*ret = v;
 	return 0;
 }
 
-struct pair {
-	yaml_node_t *key;
-	yaml_node_t *val;
-	const char *k;
-	struct nslab_pos pos; /* of the key */
-};
-
-struct mview {
-	struct pair *p;
-	size_t n;
-	size_t cap;
-	struct strmap idx; /* only for large maps */
-};
-
-static void mview_free(struct mview *v)
+void topo_mview_free(struct mview *v)
 {
 	free(v->p);
 	strmap_free(&v->idx);
@@ -295,7 +266,8 @@ static int mview_fill(struct ctx *c, struct mview *v, yaml_node_t *map, const ch
 {
 	for (yaml_node_pair_t *np = map->data.mapping.pairs.start; np < map->data.mapping.pairs.top;
 	     np++) {
-		struct pair p = { .key = doc_node(c, np->key), .val = doc_node(c, np->value) };
+		struct pair p = { .key = topo_doc_node(c, np->key),
+				  .val = topo_doc_node(c, np->value) };
 		size_t old;
 		int r;
 
@@ -306,7 +278,7 @@ static int mview_fill(struct ctx *c, struct mview *v, yaml_node_t *map, const ch
 			return topo_err_at(c, topo_pos(c, map), "invalid YAML map");
 		if (is_merge_key(p.key))
 			continue;
-		r = get_str(c, p.key, &p.k);
+		r = topo_get_str(c, p.key, &p.k);
 		if (r < 0)
 			return r;
 		p.pos = topo_pos(c, p.key);
@@ -314,8 +286,8 @@ static int mview_fill(struct ctx *c, struct mview *v, yaml_node_t *map, const ch
 			/* A key merged in with "<<" is overridden by the map's own. */
 			if (merged)
 				continue;
-			return topo_err_at(c, p.pos, "duplicate %s '%s' (first at %d:%d)", noun, p.k,
-					   v->p[old].pos.line, v->p[old].pos.col);
+			return topo_err_at(c, p.pos, "duplicate %s '%s' (first at %d:%d)", noun,
+					   p.k, v->p[old].pos.line, v->p[old].pos.col);
 		}
 		r = mview_add(c, v, &p);
 		if (r < 0)
@@ -324,7 +296,7 @@ static int mview_fill(struct ctx *c, struct mview *v, yaml_node_t *map, const ch
 	/* YAML merge keys ("<<: *anchor"), as Go's yaml does for containerlab. */
 	for (yaml_node_pair_t *np = map->data.mapping.pairs.start; np < map->data.mapping.pairs.top;
 	     np++) {
-		yaml_node_t *k = doc_node(c, np->key), *val = doc_node(c, np->value);
+		yaml_node_t *k = topo_doc_node(c, np->key), *val = topo_doc_node(c, np->value);
 		int r;
 
 		if (!is_merge_key(k))
@@ -338,14 +310,15 @@ static int mview_fill(struct ctx *c, struct mview *v, yaml_node_t *map, const ch
 			continue;
 		}
 		if (val->type != YAML_SEQUENCE_NODE)
-			return topo_err_at(c, topo_pos(c, val), "'<<' expects a map or a list of maps, got %s",
+			return topo_err_at(c, topo_pos(c, val),
+					   "'<<' expects a map or a list of maps, got %s",
 					   type_name(val));
 		for (yaml_node_item_t *it = val->data.sequence.items.start;
 		     it < val->data.sequence.items.top; it++) {
-			yaml_node_t *m = doc_node(c, *it);
+			yaml_node_t *m = topo_doc_node(c, *it);
 
 			if (m->type != YAML_MAPPING_NODE)
-				return want(c, m, "a map");
+				return topo_want(c, m, "a map", NULL);
 			r = mview_fill(c, v, m, noun, true, depth + 1);
 			if (r < 0)
 				return r;
@@ -355,15 +328,16 @@ static int mview_fill(struct ctx *c, struct mview *v, yaml_node_t *map, const ch
 }
 
 /* The pairs of map @n in file order, merge keys resolved, duplicates rejected. */
-static int mview_init(struct ctx *c, struct mview *v, yaml_node_t *n, const char *noun)
+int topo_mview_init(struct ctx *c, struct mview *v, yaml_node_t *n, const char *noun,
+		    const char *for_)
 {
 	*v = (struct mview){ 0 };
 	if (n->type != YAML_MAPPING_NODE)
-		return want(c, n, "a map");
+		return topo_want(c, n, "a map", for_);
 	return mview_fill(c, v, n, noun, false, 0);
 }
 
-static yaml_node_t *mview_get(const struct mview *v, const char *k, struct nslab_pos *ret_pos)
+yaml_node_t *topo_mview_get(const struct mview *v, const char *k, struct nslab_pos *ret_pos)
 {
 	size_t i;
 
@@ -376,17 +350,21 @@ static yaml_node_t *mview_get(const struct mview *v, const char *k, struct nslab
 
 /* ---- special keys ---- */
 
-static int check_special(struct ctx *c, enum where where, const char *key, struct nslab_pos pos)
+int topo_check_special(struct ctx *c, enum where where, const char *key, struct nslab_pos pos)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(unsupported); i++) {
 		if (unsupported[i].where == where && streq(unsupported[i].key, key)) {
 			if (where == W_LINK_TYPE)
-				return topo_err_at(c, pos, "link type '%s' is not supported by this version of nslab",
-						   key);
+				return topo_err_at(
+					c, pos,
+					"link type '%s' is not supported by this version of nslab",
+					key);
 			if (where == W_KIND)
-				return topo_err_at(c, pos, "kind '%s' is not supported by this version of nslab",
-						   key);
-			return topo_err_at(c, pos, "'%s' is not supported by this version of nslab", key);
+				return topo_err_at(
+					c, pos,
+					"kind '%s' is not supported by this version of nslab", key);
+			return topo_err_at(c, pos, "'%s' is not supported by this version of nslab",
+					   key);
 		}
 	}
 	if (where == W_SETTINGS) {
@@ -402,9 +380,11 @@ static int check_special(struct ctx *c, enum where where, const char *key, struc
 	return 0;
 }
 
-static int unknown_key(struct ctx *c, const struct pair *p, const char *in, const char *expected)
+/* @in: where, with its preposition ("in node 'r1'", "at the top level"). */
+int topo_unknown_key(struct ctx *c, const struct pair *p, const char *in, const char *expected)
 {
-	return topo_err_at(c, p->pos, "unknown key '%s' in %s; expected one of: %s", p->k, in, expected);
+	return topo_err_at(c, p->pos, "unknown key '%s' %s; expected one of: %s", p->k, in,
+			   expected);
 }
 
 static int parse_kind(struct ctx *c, yaml_node_t *n, const char *s, enum nslab_kind *ret)
@@ -416,11 +396,11 @@ static int parse_kind(struct ctx *c, yaml_node_t *n, const char *s, enum nslab_k
 		*ret = (enum nslab_kind)k;
 		return 0;
 	}
-	r = check_special(c, W_KIND, s, topo_pos(c, n));
+	r = topo_check_special(c, W_KIND, s, topo_pos(c, n));
 	if (r < 0)
 		return r;
-	return topo_err_at(c, topo_pos(c, n), "unknown kind '%s'; expected one of: linux, bridge, switch, host",
-			   s);
+	return topo_err_at(c, topo_pos(c, n),
+			   "unknown kind '%s'; expected one of: linux, bridge, switch, host", s);
 }
 
 /* ---- settings maps ---- */
@@ -436,10 +416,12 @@ static int parse_kv(struct ctx *c, yaml_node_t *n, enum setting_key key, struct 
 		    size_t *ret_n)
 {
 	struct mview v;
+	char for_[300];
 	size_t cap = 0;
 	int r;
 
-	r = mview_init(c, &v, n, "key");
+	snprintf(for_, sizeof(for_), "'%s'", setting_names[key]);
+	r = topo_mview_init(c, &v, n, "key", for_);
 	if (r < 0)
 		goto out;
 	for (size_t i = 0; i < v.n; i++) {
@@ -451,7 +433,7 @@ static int parse_kv(struct ctx *c, yaml_node_t *n, enum setting_key key, struct 
 			r = topo_check_sysctl(c, p->k, p->pos);
 			if (r < 0)
 				goto out;
-			if (is_null(p->val)) {
+			if (topo_is_null(p->val)) {
 				r = topo_err_at(c, p->pos, "sysctl '%s' has no value", p->k);
 				goto out;
 			}
@@ -462,12 +444,13 @@ static int parse_kv(struct ctx *c, yaml_node_t *n, enum setting_key key, struct 
 			r = topo_err_at(c, p->pos, "empty %s key", setting_names[key]);
 			goto out;
 		}
-		if (!is_null(p->val)) {
+		if (!topo_is_null(p->val)) {
 			if (p->val->type != YAML_SCALAR_NODE) {
-				r = want(c, p->val, "a string");
+				snprintf(for_, sizeof(for_), "%s '%s'", setting_names[key], p->k);
+				r = topo_want(c, p->val, "a string", for_);
 				goto out;
 			}
-			r = get_str(c, p->val, &val);
+			r = topo_get_str(c, p->val, &val);
 			if (r < 0)
 				goto out;
 		}
@@ -481,7 +464,7 @@ static int parse_kv(struct ctx *c, yaml_node_t *n, enum setting_key key, struct 
 		(*ret)[(*ret_n)++] = kv;
 	}
 out:
-	mview_free(&v);
+	topo_mview_free(&v);
 	return r;
 }
 
@@ -490,19 +473,19 @@ static int parse_exec(struct ctx *c, yaml_node_t *n, struct settings *s)
 	size_t cap = 0;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return want(c, n, "a list of strings");
+		return topo_want(c, n, "a list of strings", "'exec'");
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++) {
-		yaml_node_t *item = doc_node(c, *it);
+		yaml_node_t *item = topo_doc_node(c, *it);
 		int r = topo_spend(c, topo_pos(c, item));
 
 		if (r < 0)
 			return r;
-		if (item->type != YAML_SCALAR_NODE || is_null(item))
-			return want(c, item, "a string");
+		if (item->type != YAML_SCALAR_NODE || topo_is_null(item))
+			return topo_want(c, item, "a string", "an exec command");
 		if (GROW(s->exec, cap, s->n_exec) < 0)
 			return topo_oom(c);
-		r = dup_str(c, item, &s->exec[s->n_exec]);
+		r = topo_dup_str(c, item, &s->exec[s->n_exec]);
 		if (r < 0)
 			return r;
 		s->n_exec++;
@@ -510,16 +493,16 @@ static int parse_exec(struct ctx *c, yaml_node_t *n, struct settings *s)
 	return 0;
 }
 
-static int opt_str(struct ctx *c, yaml_node_t *n, char **ret)
+int topo_opt_str(struct ctx *c, yaml_node_t *n, char **ret)
 {
 	struct nslab_str s;
 	int r;
 
-	if (is_null(n))
+	if (topo_is_null(n))
 		return 0;
 	if (n->type != YAML_SCALAR_NODE)
-		return want(c, n, "a string");
-	r = dup_str(c, n, &s);
+		return topo_want(c, n, "a string", NULL);
+	r = topo_dup_str(c, n, &s);
 	if (r < 0)
 		return r;
 	*ret = s.s;
@@ -534,7 +517,7 @@ static int parse_route(struct ctx *c, yaml_node_t *n, struct nslab_route *rt)
 
 	rt->metric = -1;
 	rt->pos = topo_pos(c, n);
-	r = mview_init(c, &v, n, "key");
+	r = topo_mview_init(c, &v, n, "key", "a route");
 	if (r < 0)
 		goto out;
 	for (size_t i = 0; i < v.n && r >= 0; i++) {
@@ -542,36 +525,39 @@ static int parse_route(struct ctx *c, yaml_node_t *n, struct nslab_route *rt)
 		unsigned long u;
 
 		if (streq(p->k, "dst")) {
-			r = opt_str(c, p->val, &rt->dst);
+			r = topo_opt_str(c, p->val, &rt->dst);
 			dst_pos = topo_pos(c, p->val);
 		} else if (streq(p->k, "via")) {
-			r = opt_str(c, p->val, &rt->via);
+			r = topo_opt_str(c, p->val, &rt->via);
 			via_pos = topo_pos(c, p->val);
 		} else if (streq(p->k, "src")) {
-			r = opt_str(c, p->val, &rt->src);
+			r = topo_opt_str(c, p->val, &rt->src);
 			src_pos = topo_pos(c, p->val);
 		} else if (streq(p->k, "dev")) {
-			r = opt_str(c, p->val, &rt->dev);
+			r = topo_opt_str(c, p->val, &rt->dev);
 			if (r >= 0 && rt->dev)
 				r = topo_check_ifname(c, rt->dev, topo_pos(c, p->val));
 		} else if (streq(p->k, "metric")) {
-			r = get_uint(c, p->val, "metric", 0, 0x7fffffff, &u);
+			r = topo_get_uint(c, p->val, "metric", 0, 0x7fffffff, &u);
 			rt->metric = (int)u;
 		} else if (streq(p->k, "table")) {
-			r = get_uint(c, p->val, "table", 0, 0x7fffffff, &u);
+			r = topo_get_uint(c, p->val, "table", 0, 0x7fffffff, &u);
 			rt->table = (int)u;
 		} else if (streq(p->k, "onlink")) {
 			if (!is_plain_bool(p->val, &rt->onlink))
-				r = topo_err_at(c, topo_pos(c, p->val), "invalid onlink: expected true or false, got %s",
+				r = topo_err_at(c, topo_pos(c, p->val),
+						"invalid onlink: expected true or false, got %s",
 						type_name(p->val));
 		} else {
-			r = unknown_key(c, p, "a route", "dst, via, dev, src, metric, onlink, table");
+			r = topo_unknown_key(c, p, "in a route",
+					     "dst, via, dev, src, metric, onlink, table");
 		}
 	}
 	if (r < 0)
 		goto out;
 	if (!rt->dst) {
-		r = topo_err_at(c, rt->pos, "route has no 'dst'; expected a CIDR or default/default6");
+		r = topo_err_at(c, rt->pos,
+				"route has no 'dst'; expected a CIDR or default/default6");
 		goto out;
 	}
 	if (!rt->via && !rt->dev) {
@@ -580,7 +566,7 @@ static int parse_route(struct ctx *c, yaml_node_t *n, struct nslab_route *rt)
 	}
 	r = topo_check_route(c, rt, dst_pos, via_pos, src_pos);
 out:
-	mview_free(&v);
+	topo_mview_free(&v);
 	return r;
 }
 
@@ -589,10 +575,10 @@ static int parse_routes(struct ctx *c, yaml_node_t *n, struct settings *s)
 	size_t cap = 0;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return want(c, n, "a list of routes");
+		return topo_want(c, n, "a list", "'routes'");
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++) {
-		yaml_node_t *item = doc_node(c, *it);
+		yaml_node_t *item = topo_doc_node(c, *it);
 		int r = topo_spend(c, topo_pos(c, item));
 
 		if (r < 0)
@@ -615,11 +601,13 @@ static int parse_settings(struct ctx *c, yaml_node_t *n, const char *what, enum 
 			  enum nslab_kind kind, struct settings *s)
 {
 	struct mview v;
+	char in[128];
 	int r = 0;
 
-	if (is_null(n))
+	if (topo_is_null(n))
 		return 0;
-	r = mview_init(c, &v, n, "key");
+	snprintf(in, sizeof(in), "in %s", what);
+	r = topo_mview_init(c, &v, n, "key", what);
 	if (r < 0)
 		goto out;
 	for (size_t i = 0; i < v.n; i++) {
@@ -630,12 +618,12 @@ static int parse_settings(struct ctx *c, yaml_node_t *n, const char *what, enum 
 			if (streq(p->k, setting_names[k]))
 				break;
 		if (k == SK_MAX) {
-			r = check_special(c, W_SETTINGS, p->k, p->pos);
+			r = topo_check_special(c, W_SETTINGS, p->k, p->pos);
 			if (r < 0)
 				goto out;
 			if (r == 1)
 				continue;
-			r = unknown_key(c, p, what, settings_expected);
+			r = topo_unknown_key(c, p, in, settings_expected);
 			goto out;
 		}
 		if ((sc == SC_KIND && k == SK_KIND) || (sc == SC_GROUP && k == SK_GROUP)) {
@@ -643,33 +631,35 @@ static int parse_settings(struct ctx *c, yaml_node_t *n, const char *what, enum 
 			goto out;
 		}
 		if (sc == SC_KIND && !kind_allows(kind, (enum setting_key)k)) {
-			r = topo_err_at(c, p->pos, "'%s' is not allowed in %s; %s nodes take only: %s",
-					p->k, what, nslab_kind_to_string(kind), kind_allowed_list(kind));
+			r = topo_err_at(c, p->pos,
+					"'%s' is not allowed in %s; %s nodes take only: %s", p->k,
+					what, nslab_kind_to_string(kind), kind_allowed_list(kind));
 			goto out;
 		}
 		s->has[k] = true;
 		s->keypos[k] = p->pos;
-		if (is_null(p->val))
+		if (topo_is_null(p->val))
 			continue;
 		s->set[k] = true;
 		switch ((enum setting_key)k) {
 		case SK_KIND: {
 			enum nslab_kind kk;
 
-			r = dup_str(c, p->val, &s->kind);
+			r = topo_dup_str(c, p->val, &s->kind);
 			if (r >= 0)
 				r = parse_kind(c, p->val, s->kind.s, &kk);
 			break;
 		}
 		case SK_GROUP:
-			r = dup_str(c, p->val, &s->group);
+			r = topo_dup_str(c, p->val, &s->group);
 			if (r >= 0 && s->group.s[0] == '\0')
 				r = topo_err_at(c, s->group.pos, "group name is empty");
 			break;
 		case SK_HOSTNAME:
-			r = dup_str(c, p->val, &s->hostname);
+			r = topo_dup_str(c, p->val, &s->hostname);
 			if (r >= 0 && (s->hostname.s[0] == '\0' || strlen(s->hostname.s) > 64))
-				r = topo_err_at(c, s->hostname.pos, "invalid hostname '%s': expected 1 to 64 bytes",
+				r = topo_err_at(c, s->hostname.pos,
+						"invalid hostname '%s': expected 1 to 64 bytes",
 						s->hostname.s);
 			break;
 		case SK_LABELS:
@@ -694,7 +684,7 @@ static int parse_settings(struct ctx *c, yaml_node_t *n, const char *what, enum 
 			goto out;
 	}
 out:
-	mview_free(&v);
+	topo_mview_free(&v);
 	return r;
 }
 
@@ -702,7 +692,8 @@ out:
 
 static int kv_copy(struct ctx *c, struct nslab_kv *dst, const struct nslab_kv *src)
 {
-	*dst = (struct nslab_kv){ .key = strdup(src->key), .value = strdup(src->value),
+	*dst = (struct nslab_kv){ .key = strdup(src->key),
+				  .value = strdup(src->value),
 				  .pos = src->pos };
 	if (!dst->key || !dst->value) {
 		free(dst->key);
@@ -731,9 +722,9 @@ static int kv_merge(struct ctx *c, struct settings **layers, size_t n_layers, en
 	}
 	for (size_t l = 0; l < n_layers && r >= 0; l++) {
 		const struct settings *s = layers[l];
-		const struct nslab_kv *src = key == SK_LABELS ? s->labels :
-					     key == SK_ENV    ? s->env :
-								s->sysctls;
+		const struct nslab_kv *src = key == SK_LABELS ? s->labels
+					     : key == SK_ENV  ? s->env
+							      : s->sysctls;
 		size_t n = key == SK_LABELS ? s->n_labels : key == SK_ENV ? s->n_env : s->n_sysctls;
 
 		for (size_t i = 0; i < n; i++) {
@@ -770,7 +761,8 @@ static int kv_merge(struct ctx *c, struct settings **layers, size_t n_layers, en
 			if (r < 0)
 				break;
 			(*ret_n)++;
-			if (total > 16 && strmap_put(&idx, (*ret)[*ret_n - 1].key, *ret_n - 1, NULL) < 0)
+			if (total > 16 &&
+			    strmap_put(&idx, (*ret)[*ret_n - 1].key, *ret_n - 1, NULL) < 0)
 				r = topo_oom(c);
 		}
 	}
@@ -860,12 +852,14 @@ static int make_netns(struct ctx *c, struct nslab_node *node)
 		return topo_oom(c);
 	}
 	if (n > 255)
-		return topo_err_at(c, node->pos, "namespace name of node '%s' is %d bytes; at most 255 are allowed",
-				   node->name, n);
+		return topo_err_at(
+			c, node->pos,
+			"namespace name of node '%s' is %d bytes; at most 255 are allowed",
+			node->name, n);
 	return 0;
 }
 
-static struct nslab_node *add_node(struct ctx *c, const char *name, struct nslab_pos pos)
+struct nslab_node *topo_add_node(struct ctx *c, const char *name, struct nslab_pos pos)
 {
 	struct nslab_topo *t = c->topo;
 	struct nslab_node *node;
@@ -914,12 +908,14 @@ static int resolve_node(struct ctx *c, const struct pair *p, struct settings *s)
 		k = (enum nslab_kind)nslab_kind_from_string(kind->s);
 	for (int i = 0; i < SK_MAX; i++)
 		if (s->has[i] && !kind_allows(k, (enum setting_key)i))
-			return topo_err_at(c, s->keypos[i], "'%s' is not allowed on %s node '%s'; %s nodes take only: %s",
-					   setting_names[i], nslab_kind_to_string(k), p->k,
-					   nslab_kind_to_string(k), kind_allowed_list(k));
+			return topo_err_at(
+				c, s->keypos[i],
+				"'%s' is not allowed on %s node '%s'; %s nodes take only: %s",
+				setting_names[i], nslab_kind_to_string(k), p->k,
+				nslab_kind_to_string(k), kind_allowed_list(k));
 	ks = c->has_kind[k] ? &c->kinds[k] : NULL;
 
-	node = add_node(c, p->k, p->pos);
+	node = topo_add_node(c, p->k, p->pos);
 	if (!node)
 		return topo_oom(c);
 	node->kind = k;
@@ -939,7 +935,9 @@ static int resolve_node(struct ctx *c, const struct pair *p, struct settings *s)
 		return r;
 	if (k == NSLAB_KIND_BRIDGE) {
 		if (strlen(node->name) > 15)
-			return topo_err_at(c, node->pos, "bridge node name '%s' is %zu bytes; a bridge's interface name allows at most 15",
+			return topo_err_at(c, node->pos,
+					   "bridge node name '%s' is %zu bytes; a bridge's "
+					   "interface name allows at most 15",
 					   node->name, strlen(node->name));
 		return topo_claim_bridge(c, c->topo->n_nodes - 1);
 	}
@@ -989,9 +987,9 @@ static int parse_kinds(struct ctx *c, yaml_node_t *n)
 	struct mview v;
 	int r;
 
-	if (is_null(n))
+	if (topo_is_null(n))
 		return 0;
-	r = mview_init(c, &v, n, "kind");
+	r = topo_mview_init(c, &v, n, "kind", "'kinds'");
 	for (size_t i = 0; r >= 0 && i < v.n; i++) {
 		struct pair *p = &v.p[i];
 		enum nslab_kind k;
@@ -1005,7 +1003,7 @@ static int parse_kinds(struct ctx *c, yaml_node_t *n)
 		c->kind_pos[k] = p->pos;
 		r = parse_settings(c, p->val, what, SC_KIND, k, &c->kinds[k]);
 	}
-	mview_free(&v);
+	topo_mview_free(&v);
 	return r;
 }
 
@@ -1014,9 +1012,9 @@ static int parse_groups(struct ctx *c, yaml_node_t *n)
 	struct mview v;
 	int r;
 
-	if (is_null(n))
+	if (topo_is_null(n))
 		return 0;
-	r = mview_init(c, &v, n, "group");
+	r = topo_mview_init(c, &v, n, "group", "'groups'");
 	if (r >= 0 && v.n) {
 		c->groups = calloc(v.n, sizeof(*c->groups));
 		c->group_names = calloc(v.n, sizeof(*c->group_names));
@@ -1040,7 +1038,7 @@ static int parse_groups(struct ctx *c, yaml_node_t *n)
 		}
 		r = parse_settings(c, p->val, what, SC_GROUP, NSLAB_KIND_LINUX, &c->groups[i]);
 	}
-	mview_free(&v);
+	topo_mview_free(&v);
 	return r;
 }
 
@@ -1049,16 +1047,18 @@ static int parse_nodes(struct ctx *c, yaml_node_t *n)
 	struct mview v;
 	int r;
 
-	if (is_null(n))
+	if (topo_is_null(n))
 		return 0;
-	r = mview_init(c, &v, n, "node");
+	r = topo_mview_init(c, &v, n, "node", "'nodes'");
 	for (size_t i = 0; r >= 0 && i < v.n; i++) {
 		struct pair *p = &v.p[i];
 		struct settings s = { 0 };
 		_cleanup_free_ char *what = NULL;
 
 		if (!topo_valid_node_name(p->k)) {
-			r = topo_err_at(c, p->pos, "invalid node name '%s'; expected letters, digits, '_', '.' or '-', starting with a letter or digit",
+			r = topo_err_at(c, p->pos,
+					"invalid node name '%s'; expected letters, digits, '_', "
+					"'.' or '-', starting with a letter or digit",
 					p->k);
 			break;
 		}
@@ -1072,402 +1072,8 @@ static int parse_nodes(struct ctx *c, yaml_node_t *n)
 			r = resolve_node(c, p, &s);
 		settings_free(&s);
 	}
-	mview_free(&v);
+	topo_mview_free(&v);
 	return r;
-}
-
-/* ---- links ---- */
-
-static long find_or_host(struct ctx *c, const char *name, struct nslab_pos pos)
-{
-	long i = nslab_topo_find_node(c->topo, name);
-	struct nslab_node *node;
-
-	if (i >= 0 || !streq(name, "host"))
-		return i;
-	/* "host" without a declaration: the host namespace (topo.h). */
-	node = add_node(c, "host", pos);
-	if (!node)
-		return -2;
-	node->kind = NSLAB_KIND_HOST;
-	node->implicit = true;
-	return (long)(c->topo->n_nodes - 1);
-}
-
-static int set_node(struct ctx *c, struct nslab_endpoint *ep, const char *name,
-		    struct nslab_pos pos, const char *endpoint)
-{
-	long i;
-
-	if (name[0] == '\0')
-		return topo_err_at(c, pos, "endpoint '%s' has an empty node name", endpoint);
-	i = find_or_host(c, name, pos);
-	if (i == -2)
-		return topo_oom(c);
-	if (i < 0)
-		return topo_err_at(c, pos, "unknown node '%s' in endpoint '%s'", name, endpoint);
-	ep->node = (size_t)i;
-	return 0;
-}
-
-static int set_ifname(struct ctx *c, struct nslab_endpoint *ep, const char *s, struct nslab_pos pos)
-{
-	int r = topo_check_ifname(c, s, pos);
-
-	if (r < 0)
-		return r;
-	ep->ifname = strdup(s);
-	return ep->ifname ? 0 : topo_oom(c);
-}
-
-/* "NODE:IFNAME"; node names cannot hold ':', so split at the first. */
-static int parse_brief_endpoint(struct ctx *c, yaml_node_t *n, struct nslab_endpoint *ep)
-{
-	_cleanup_free_ char *node = NULL;
-	const char *s, *colon;
-	int r;
-
-	ep->pos = topo_pos(c, n);
-	if (n->type == YAML_MAPPING_NODE)
-		return topo_err_at(c, ep->pos, "expected a string NODE:INTERFACE, got a map\n"
-					       "endpoints written as maps need 'type: veth'");
-	if (n->type != YAML_SCALAR_NODE || is_null(n))
-		return want(c, n, "a string NODE:INTERFACE");
-	r = get_str(c, n, &s);
-	if (r < 0)
-		return r;
-	colon = strchr(s, ':');
-	if (!colon)
-		return topo_err_at(c, ep->pos, "endpoint '%s' must be NODE:INTERFACE", s);
-	node = strndup(s, (size_t)(colon - s));
-	if (!node)
-		return topo_oom(c);
-	r = set_node(c, ep, node, ep->pos, s);
-	if (r < 0)
-		return r;
-	return set_ifname(c, ep, colon + 1, ep->pos);
-}
-
-static int add_addr(struct ctx *c, yaml_node_t *n, int family, struct nslab_endpoint *ep)
-{
-	struct nslab_str **arr = family == AF_INET ? &ep->ipv4 : &ep->ipv6;
-	size_t *cnt = family == AF_INET ? &ep->n_ipv4 : &ep->n_ipv6;
-	size_t cap = *cnt; /* arrays are grown one at a time from exact sizes */
-	struct nslab_str a;
-	int r;
-
-	if (n->type != YAML_SCALAR_NODE || is_null(n))
-		return want(c, n, "an address string");
-	r = dup_str(c, n, &a);
-	if (r < 0)
-		return r;
-	if (a.s[0] == '\0') {
-		free(a.s);
-		return 0;
-	}
-	r = topo_check_addr(c, a.s, family, a.pos);
-	if (r >= 0)
-		r = topo_spend(c, a.pos);
-	if (r >= 0 && GROW(*arr, cap, *cnt) < 0)
-		r = topo_oom(c);
-	if (r < 0) {
-		free(a.s);
-		return r;
-	}
-	(*arr)[(*cnt)++] = a;
-	return 0;
-}
-
-/* A string or a list of strings ("" and null add nothing). */
-static int add_addrs(struct ctx *c, yaml_node_t *n, int family, struct nslab_endpoint *ep)
-{
-	if (is_null(n))
-		return 0;
-	if (n->type != YAML_SEQUENCE_NODE)
-		return add_addr(c, n, family, ep);
-	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-	     it++) {
-		int r = add_addr(c, doc_node(c, *it), family, ep);
-
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int parse_map_endpoint(struct ctx *c, yaml_node_t *n, struct nslab_endpoint *ep)
-{
-	yaml_node_t *node = NULL, *ifname = NULL;
-	struct mview v;
-	int r;
-
-	ep->pos = topo_pos(c, n);
-	r = mview_init(c, &v, n, "key");
-	for (size_t i = 0; r >= 0 && i < v.n; i++) {
-		struct pair *p = &v.p[i];
-
-		if (streq(p->k, "node"))
-			node = p->val;
-		else if (streq(p->k, "interface"))
-			ifname = p->val;
-		else if (!streq(p->k, "mac") && !streq(p->k, "ipv4") && !streq(p->k, "ipv6")) {
-			r = check_special(c, W_ENDPOINT, p->k, p->pos);
-			if (r == 0)
-				r = unknown_key(c, p, "an endpoint", "node, interface, mac, ipv4, ipv6");
-		}
-	}
-	if (r < 0)
-		goto out;
-	if (!node || is_null(node)) {
-		r = topo_err_at(c, ep->pos, "endpoint has no 'node'");
-		goto out;
-	}
-	if (!ifname || is_null(ifname)) {
-		r = topo_err_at(c, ep->pos, "endpoint has no 'interface'");
-		goto out;
-	}
-	{
-		const char *s;
-
-		r = get_str(c, node, &s);
-		if (r >= 0)
-			r = set_node(c, ep, s, topo_pos(c, node), s);
-		if (r >= 0)
-			r = get_str(c, ifname, &s);
-		if (r >= 0)
-			r = set_ifname(c, ep, s, topo_pos(c, ifname));
-	}
-	for (size_t i = 0; r >= 0 && i < v.n; i++) {
-		struct pair *p = &v.p[i];
-
-		if (streq(p->k, "mac") && !is_null(p->val)) {
-			r = opt_str(c, p->val, &ep->mac);
-			if (r >= 0)
-				r = topo_check_mac(c, ep->mac, topo_pos(c, p->val));
-		} else if (streq(p->k, "ipv4")) {
-			r = add_addrs(c, p->val, AF_INET, ep);
-		} else if (streq(p->k, "ipv6")) {
-			r = add_addrs(c, p->val, AF_INET6, ep);
-		}
-	}
-out:
-	mview_free(&v);
-	return r;
-}
-
-/* Brief form "ipv4: [A, B]": one entry (string or list) per endpoint. */
-static int brief_addrs(struct ctx *c, yaml_node_t *n, int family, const char *key,
-		       struct nslab_link *l)
-{
-	size_t i = 0;
-
-	if (is_null(n))
-		return 0;
-	if (n->type != YAML_SEQUENCE_NODE)
-		return want(c, n, "a list with one entry per endpoint");
-	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-	     it++, i++) {
-		int r;
-
-		if (i >= 2)
-			return topo_err_at(c, topo_pos(c, n), "'%s' lists %zu entries but a link has 2 endpoints",
-					   key, (size_t)(n->data.sequence.items.top -
-							 n->data.sequence.items.start));
-		r = add_addrs(c, doc_node(c, *it), family, &l->ep[i]);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int get_endpoints(struct ctx *c, const struct mview *v, yaml_node_t **ret_items,
-			 struct nslab_pos link_pos)
-{
-	struct nslab_pos kp;
-	yaml_node_t *n = mview_get(v, "endpoints", &kp);
-	size_t cnt;
-
-	if (!n || is_null(n))
-		return topo_err_at(c, link_pos, "link has no 'endpoints'");
-	if (n->type != YAML_SEQUENCE_NODE)
-		return want(c, n, "a list of 2 endpoints");
-	cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-	if (cnt != 2)
-		return topo_err_at(c, topo_pos(c, n), "a link needs exactly 2 endpoints, got %zu", cnt);
-	ret_items[0] = doc_node(c, n->data.sequence.items.start[0]);
-	ret_items[1] = doc_node(c, n->data.sequence.items.start[1]);
-	return 0;
-}
-
-static int check_link_keys(struct ctx *c, const struct mview *v, const char *const *keys,
-			   const char *expected)
-{
-	for (size_t i = 0; i < v->n; i++) {
-		const struct pair *p = &v->p[i];
-		const char *const *k;
-		int r;
-
-		for (k = keys; *k; k++)
-			if (streq(*k, p->k))
-				break;
-		if (*k)
-			continue;
-		r = check_special(c, W_LINK, p->k, p->pos);
-		if (r == 0)
-			r = unknown_key(c, p, "a link", expected);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int parse_link(struct ctx *c, yaml_node_t *n)
-{
-	static const char *const brief_keys[] = { "endpoints", "mtu", "ipv4", "ipv6", NULL };
-	static const char *const veth_keys[] = { "type", "endpoints", "mtu", NULL };
-	static const char *const host_keys[] = { "type",	     "endpoint",  "host-interface",
-						 "host-ipv4", "host-ipv6", "mtu",
-						 NULL };
-	struct nslab_topo *t = c->topo;
-	struct nslab_link *l;
-	yaml_node_t *type, *items[2], *mtu;
-	const char *ts = NULL;
-	struct mview v;
-	int r;
-
-	if (GROW(t->links, c->cap_links, t->n_links) < 0)
-		return topo_oom(c);
-	l = &t->links[t->n_links++];
-	*l = (struct nslab_link){ .type = NSLAB_LINK_VETH, .mtu = 1500, .pos = topo_pos(c, n) };
-	r = mview_init(c, &v, n, "key");
-	if (r < 0)
-		goto out;
-	type = mview_get(&v, "type", NULL);
-	if (type) {
-		r = get_str(c, type, &ts);
-		if (r < 0)
-			goto out;
-		if (!streq(ts, "veth") && !streq(ts, "host")) {
-			r = check_special(c, W_LINK_TYPE, ts, topo_pos(c, type));
-			if (r == 0)
-				r = topo_err_at(c, topo_pos(c, type), "unknown link type '%s'; expected one of: veth, host",
-						ts);
-			goto out;
-		}
-	}
-	if (!ts) {
-		r = check_link_keys(c, &v, brief_keys, "endpoints, mtu, ipv4, ipv6");
-		if (r >= 0)
-			r = get_endpoints(c, &v, items, l->pos);
-		for (int e = 0; r >= 0 && e < 2; e++)
-			r = parse_brief_endpoint(c, items[e], &l->ep[e]);
-		if (r >= 0)
-			r = brief_addrs(c, mview_get(&v, "ipv4", NULL), AF_INET, "ipv4", l);
-		if (r >= 0)
-			r = brief_addrs(c, mview_get(&v, "ipv6", NULL), AF_INET6, "ipv6", l);
-	} else if (streq(ts, "veth")) {
-		r = check_link_keys(c, &v, veth_keys, "type, endpoints, mtu");
-		if (r >= 0)
-			r = get_endpoints(c, &v, items, l->pos);
-		for (int e = 0; r >= 0 && e < 2; e++) {
-			if (items[e]->type != YAML_MAPPING_NODE)
-				r = want(c, items[e], "a map {node, interface, ...}");
-			else
-				r = parse_map_endpoint(c, items[e], &l->ep[e]);
-		}
-	} else {
-		yaml_node_t *ep = mview_get(&v, "endpoint", NULL);
-		yaml_node_t *hif = mview_get(&v, "host-interface", NULL);
-		const char *s;
-
-		r = check_link_keys(c, &v, host_keys,
-				    "type, endpoint, host-interface, host-ipv4, host-ipv6, mtu");
-		if (r < 0)
-			goto out;
-		if (!ep || is_null(ep)) {
-			r = topo_err_at(c, l->pos, "host link has no 'endpoint'");
-			goto out;
-		}
-		if (!hif || is_null(hif)) {
-			r = topo_err_at(c, l->pos, "host link has no 'host-interface'");
-			goto out;
-		}
-		if (ep->type != YAML_MAPPING_NODE)
-			r = want(c, ep, "a map {node, interface, ...}");
-		else
-			r = parse_map_endpoint(c, ep, &l->ep[0]);
-		if (r >= 0)
-			r = get_str(c, hif, &s);
-		if (r >= 0) {
-			l->ep[1].pos = topo_pos(c, hif);
-			r = set_node(c, &l->ep[1], "host", l->ep[1].pos, "host");
-		}
-		if (r >= 0 && c->topo->nodes[l->ep[1].node].kind != NSLAB_KIND_HOST)
-			r = topo_err_at(c, l->ep[1].pos, "host link: node 'host' is declared with kind %s, not host",
-					nslab_kind_to_string(c->topo->nodes[l->ep[1].node].kind));
-		if (r >= 0)
-			r = set_ifname(c, &l->ep[1], s, l->ep[1].pos);
-		if (r >= 0)
-			r = add_addrs(c, mview_get(&v, "host-ipv4", NULL) ,
-				      AF_INET, &l->ep[1]);
-		if (r >= 0)
-			r = add_addrs(c, mview_get(&v, "host-ipv6", NULL) ,
-				      AF_INET6, &l->ep[1]);
-	}
-	if (r < 0)
-		goto out;
-	mtu = mview_get(&v, "mtu", NULL);
-	if (mtu && !is_null(mtu)) {
-		unsigned long u;
-
-		r = get_uint(c, mtu, "mtu", 68, 65535, &u);
-		if (r < 0)
-			goto out;
-		l->mtu = (unsigned int)u;
-	}
-	/* ep[1] is the host end of a host link, whichever way it was written. */
-	if (t->nodes[l->ep[0].node].kind == NSLAB_KIND_HOST &&
-	    t->nodes[l->ep[1].node].kind != NSLAB_KIND_HOST) {
-		struct nslab_endpoint tmp = l->ep[0];
-
-		l->ep[0] = l->ep[1];
-		l->ep[1] = tmp;
-	}
-	if (t->nodes[l->ep[1].node].kind == NSLAB_KIND_HOST)
-		l->type = NSLAB_LINK_HOST;
-	if (l->ep[0].node == l->ep[1].node && streq(l->ep[0].ifname, l->ep[1].ifname)) {
-		r = topo_err_at(c, l->ep[1].pos, "link connects %s:%s to itself",
-				t->nodes[l->ep[0].node].name, l->ep[0].ifname);
-		goto out;
-	}
-	for (int e = 0; r >= 0 && e < 2; e++)
-		r = topo_claim_ifname(c, l->ep[e].node, l->ep[e].ifname, l->ep[e].pos);
-out:
-	mview_free(&v);
-	return r;
-}
-
-static int parse_links(struct ctx *c, yaml_node_t *n)
-{
-	if (is_null(n))
-		return 0;
-	if (n->type != YAML_SEQUENCE_NODE)
-		return want(c, n, "a list of links");
-	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-	     it++) {
-		yaml_node_t *item = doc_node(c, *it);
-		int r = topo_spend(c, topo_pos(c, item));
-
-		if (r >= 0) {
-			if (item->type != YAML_MAPPING_NODE)
-				r = want(c, item, "a link (a map)");
-			else
-				r = parse_link(c, item);
-		}
-		if (r < 0)
-			return r;
-	}
-	return 0;
 }
 
 /* ---- top level ---- */
@@ -1479,9 +1085,9 @@ static int parse_topology(struct ctx *c, yaml_node_t *n)
 	struct mview v;
 	int r;
 
-	if (is_null(n))
+	if (topo_is_null(n))
 		return 0;
-	r = mview_init(c, &v, n, "key");
+	r = topo_mview_init(c, &v, n, "key", "'topology'");
 	for (size_t i = 0; r >= 0 && i < v.n; i++) {
 		size_t k;
 
@@ -1489,11 +1095,12 @@ static int parse_topology(struct ctx *c, yaml_node_t *n)
 			if (streq(v.p[i].k, keys[k]))
 				break;
 		if (k == ARRAY_SIZE(keys))
-			r = unknown_key(c, &v.p[i], "topology", "defaults, kinds, groups, nodes, links");
+			r = topo_unknown_key(c, &v.p[i], "in topology",
+					     "defaults, kinds, groups, nodes, links");
 		else
 			sect[k] = v.p[i].val;
 	}
-	mview_free(&v);
+	topo_mview_free(&v);
 	if (r < 0)
 		return r;
 	if (sect[0])
@@ -1506,7 +1113,7 @@ static int parse_topology(struct ctx *c, yaml_node_t *n)
 	if (r >= 0 && sect[3])
 		r = parse_nodes(c, sect[3]);
 	if (r >= 0 && sect[4])
-		r = parse_links(c, sect[4]);
+		r = topo_parse_links(c, sect[4]);
 	return r;
 }
 
@@ -1530,7 +1137,7 @@ static int parse_root(struct ctx *c, yaml_node_t *root)
 	if (root->type != YAML_MAPPING_NODE)
 		return topo_err_at(c, topo_pos(c, root), "expected a map at the top level, got %s",
 				   type_name(root));
-	r = mview_init(c, &v, root, "key");
+	r = topo_mview_init(c, &v, root, "key", NULL);
 	for (size_t i = 0; r >= 0 && i < v.n; i++) {
 		struct pair *p = &v.p[i];
 
@@ -1540,37 +1147,41 @@ static int parse_root(struct ctx *c, yaml_node_t *root)
 			prefix = p->val;
 		else if (streq(p->k, "topology"))
 			topology = p->val;
-		else if ((r = check_special(c, W_TOP, p->k, p->pos)) == 0)
-			r = unknown_key(c, p, "the top level", "name, prefix, topology");
+		else if ((r = topo_check_special(c, W_TOP, p->k, p->pos)) == 0)
+			r = topo_unknown_key(c, p, "at the top level", "name, prefix, topology");
 	}
-	mview_free(&v);
+	topo_mview_free(&v);
 	if (r < 0)
 		return r;
 	if (!name)
-		return topo_err_at(c, topo_pos(c, root), "missing 'name': every lab needs a name");
-	r = get_str(c, name, &s);
+		return topo_err_at(c, topo_pos(c, root), "missing required key 'name'");
+	r = topo_get_str(c, name, &s);
 	if (r < 0)
 		return r;
 	if (!topo_valid_lab_name(s))
-		return topo_err_at(c, topo_pos(c, name), "invalid lab name '%s'; expected 1 to 32 letters, digits, '_' or '-', starting with a letter or digit",
+		return topo_err_at(c, topo_pos(c, name),
+				   "invalid lab name '%s'; expected 1 to 32 letters, digits, '_' "
+				   "or '-', starting with a letter or digit",
 				   s);
 	t->name = strdup(s);
 	if (!t->name)
 		return topo_oom(c);
 	s = "nslab";
-	if (prefix && !is_null(prefix)) {
-		r = get_str(c, prefix, &s);
+	if (prefix && !topo_is_null(prefix)) {
+		r = topo_get_str(c, prefix, &s);
 		if (r < 0)
 			return r;
 		if (!valid_prefix(s))
-			return topo_err_at(c, topo_pos(c, prefix), "invalid prefix '%s'; expected letters, digits, '_', '.' or '-'",
-					   s);
+			return topo_err_at(
+				c, topo_pos(c, prefix),
+				"invalid prefix '%s'; expected letters, digits, '_', '.' or '-'",
+				s);
 	}
 	t->prefix = strdup(s);
 	if (!t->prefix)
 		return topo_oom(c);
 	if (!topology)
-		return topo_err_at(c, topo_pos(c, root), "missing 'topology': the lab has no nodes");
+		return topo_err_at(c, topo_pos(c, root), "missing required key 'topology'");
 	return parse_topology(c, topology);
 }
 

@@ -30,10 +30,11 @@ struct labsel {
 /* Long options of struct labsel; option values 0x100.. are reserved for it. */
 #define LABSEL_OPT_NAME 0x100
 #define LABSEL_OPT_ALL 0x101
-#define LABSEL_LONGOPTS                                                                            \
-	{ "topo", required_argument, NULL, 't' }, { "name", required_argument, NULL, LABSEL_OPT_NAME }, \
-	{                                                                                          \
-		"all", no_argument, NULL, LABSEL_OPT_ALL                                           \
+#define LABSEL_LONGOPTS                                               \
+	{ "topo", required_argument, NULL, 't' },                     \
+		{ "name", required_argument, NULL, LABSEL_OPT_NAME }, \
+	{                                                             \
+		"all", no_argument, NULL, LABSEL_OPT_ALL              \
 	}
 
 /* Handle one getopt result for struct labsel; return true when it was one. */

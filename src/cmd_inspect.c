@@ -226,8 +226,8 @@ static bool in_filter(const char *filter, const char *name)
 int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool from_model,
 		const char *filter)
 {
-	static const char *const header[] = { "LAB", "NODE", "KIND", "NETNS", "STATE", "IPV4",
-					      "IPV6" };
+	static const char *const header[] = { "LAB",   "NODE", "KIND", "NETNS",
+					      "STATE", "IPV4", "IPV6" };
 	struct ns_view host = { 0 };
 	json_t *out = json_array();
 	struct table tb;
@@ -258,11 +258,11 @@ int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool
 			state = node_state(n, &v, &host, !from_model);
 			if (json) {
 				json_array_append_new(
-					out, json_pack("{s:s, s:s, s:s, s:s?, s:s, s:o, s:o}", "lab",
-						       t->name, "node", n->name, "kind",
-						       nslab_kind_to_string(n->kind), "netns",
-						       n->netns, "state", state, "ipv4", v4, "ipv6",
-						       v6));
+					out,
+					json_pack("{s:s, s:s, s:s, s:s?, s:s, s:o, s:o}", "lab",
+						  t->name, "node", n->name, "kind",
+						  nslab_kind_to_string(n->kind), "netns", n->netns,
+						  "state", state, "ipv4", v4, "ipv6", v6));
 			} else {
 				table_add(&tb, t->name);
 				table_add(&tb, n->name);
@@ -318,14 +318,14 @@ static bool node_has_if(const struct nslab_topo *t, size_t node, const char *ifn
 	return model_peer(t, node, ifname, buf, sizeof(buf)) != NULL;
 }
 
-static void add_iface_row(const struct nslab_topo *t, size_t node, const struct iface *f,
-			  bool json, json_t *out, struct table *tb)
+static void add_iface_row(const struct nslab_topo *t, size_t node, const struct iface *f, bool json,
+			  json_t *out, struct table *tb)
 {
 	const struct nslab_node *n = &t->nodes[node];
 	char peer_buf[300], num[32], mtu[32], addrs[2048] = "";
 	const char *peer = model_peer(t, node, f->name, peer_buf, sizeof(peer_buf));
-	const char *state = f->li.flags & IFF_UP ? (f->li.flags & IFF_LOWER_UP ? "up" : "lowerdown")
-						  : "down";
+	const char *state =
+		f->li.flags & IFF_UP ? (f->li.flags & IFF_LOWER_UP ? "up" : "lowerdown") : "down";
 	json_t *arr = json_array();
 
 	for (size_t k = 0; k < f->n_addrs; k++) {
@@ -334,11 +334,11 @@ static void add_iface_row(const struct nslab_topo *t, size_t node, const struct 
 			 addrs[0] ? "," : "", f->addrs[k]);
 	}
 	if (json) {
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:i, s:s, s:i, s:s, s:o, s:s?}",
-						     "lab", t->name, "node", n->name, "name",
-						     f->name, "ifindex", f->li.ifindex, "mac", f->mac,
-						     "mtu", (int)f->li.mtu, "state", state,
-						     "addresses", arr, "peer", peer));
+		json_array_append_new(
+			out, json_pack("{s:s, s:s, s:s, s:i, s:s, s:i, s:s, s:o, s:s?}", "lab",
+				       t->name, "node", n->name, "name", f->name, "ifindex",
+				       f->li.ifindex, "mac", f->mac, "mtu", (int)f->li.mtu, "state",
+				       state, "addresses", arr, "peer", peer));
 		return;
 	}
 	json_decref(arr);
@@ -357,8 +357,8 @@ static void add_iface_row(const struct nslab_topo *t, size_t node, const struct 
 static int print_interfaces(struct nslab_topo *const *topos, size_t n_topos, const char *only,
 			    bool json)
 {
-	static const char *const header[] = { "NODE", "NAME", "IFINDEX", "MAC", "MTU", "STATE",
-					      "ADDRESSES", "PEER" };
+	static const char *const header[] = { "NODE", "NAME",  "IFINDEX",   "MAC",
+					      "MTU",  "STATE", "ADDRESSES", "PEER" };
 	struct ns_view host = { 0 };
 	json_t *out = json_array();
 	bool found = only == NULL;
@@ -462,7 +462,8 @@ int cmd_inspect(int argc, char **argv)
 	for (size_t i = 0; i < n && topos; i++) {
 		r = nslab_lab_load(names[i], &topos[nt], &err);
 		if (r == -ENOENT && !sel.all) {
-			cli_errorf("lab '%s' is not deployed\nhint: nslab deploy -t FILE", names[i]);
+			cli_errorf("lab '%s' is not deployed\nhint: nslab deploy -t FILE",
+				   names[i]);
 			break;
 		}
 		if (r == -ENOENT)

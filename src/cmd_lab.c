@@ -44,6 +44,11 @@ static void show_progress(const char *phase, size_t done, size_t total, void *da
 {
 	struct progress *p = data;
 
+	if (arg_verbose) {
+		fprintf(stderr, "nslab: %8.1f ms  %-7s %zu/%zu\n", now_ms() - p->start, phase, done,
+			total);
+		return;
+	}
 	if (!p->tty || total < 50)
 		return;
 	fprintf(stderr, "\r\033[Knslab: %-7s %zu/%zu operations  %.0f ms", phase, done, total,

@@ -78,11 +78,13 @@ int labsel_file(const struct labsel *sel, const char **ret_path)
 	if (n == 1)
 		return 0;
 	if (n == 0)
-		cli_errorf("no topology file given and none (*.nslab.yml, *.clab.yml) in the current "
-			   "directory\nhint: use -t FILE or --name LAB");
+		cli_errorf(
+			"no topology file given and none (*.nslab.yml, *.clab.yml) in the current "
+			"directory\nhint: use -t FILE or --name LAB");
 	else
-		cli_errorf("%d topology files in the current directory\nhint: choose one with -t FILE",
-			   n);
+		cli_errorf(
+			"%d topology files in the current directory\nhint: choose one with -t FILE",
+			n);
 	return -ENOENT;
 }
 

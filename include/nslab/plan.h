@@ -10,14 +10,14 @@
 #include "nslab/topo.h"
 
 enum nslab_op_type {
-	NSLAB_OP_NETNS,	 /* create and pin ns[op.ns], lo up, deterministic sysctls */
+	NSLAB_OP_NETNS, /* create and pin ns[op.ns], lo up, deterministic sysctls */
 	NSLAB_OP_BRIDGE, /* bridge op.ifname in op.ns (host: marked, or adopted) */
-	NSLAB_OP_VETH,	 /* veth op.ifname@op.ns <-> op.peer_ifname@op.peer_ns */
+	NSLAB_OP_VETH, /* veth op.ifname@op.ns <-> op.peer_ifname@op.peer_ns */
 	NSLAB_OP_SYSCTL, /* op.key = op.value in op.ns */
-	NSLAB_OP_UP,	 /* set op.ifname up (and its master) in op.ns */
-	NSLAB_OP_ADDR,	 /* op.addr on op.ifname in op.ns */
-	NSLAB_OP_ROUTE,	 /* op.route in op.ns */
-	NSLAB_OP_EXEC,	 /* op.cmd in op.node */
+	NSLAB_OP_UP, /* set op.ifname up (and its master) in op.ns */
+	NSLAB_OP_ADDR, /* op.addr on op.ifname in op.ns */
+	NSLAB_OP_ROUTE, /* op.route in op.ns */
+	NSLAB_OP_EXEC, /* op.cmd in op.node */
 	NSLAB_OP_MAX,
 };
 
@@ -54,6 +54,9 @@ struct nslab_op {
 	int peer_ns;
 	const char *peer_ifname;
 	int peer_ifindex;
+	const struct nslab_node *peer_node;
+	const char *peer_master;
+	int peer_master_ifindex;
 	unsigned int mtu;
 	const char *mac;
 	const char *peer_mac;

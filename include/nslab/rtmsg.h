@@ -136,10 +136,10 @@ struct nslab_link_info {
 	unsigned int flags; /* ifi_flags */
 	uint8_t mac[6];
 	bool has_mac;
-	int master;	   /* 0 if none */
+	int master; /* 0 if none */
 	unsigned int group; /* IFLA_GROUP */
-	int link;	   /* IFLA_LINK: peer ifindex for veth, 0 if none */
-	int link_netnsid;  /* IFLA_LINK_NETNSID, -1 if none */
+	int link; /* IFLA_LINK: peer ifindex for veth, 0 if none */
+	int link_netnsid; /* IFLA_LINK_NETNSID, -1 if none */
 	unsigned char operstate;
 };
 

@@ -61,7 +61,8 @@ struct nslab_route {
  * struct nslab_node - a node after inheritance (node > group > kind > defaults)
  * @netns:	namespace name for linux and switch nodes (prefix rules applied);
  *		NULL for host and bridge nodes, which live in the host namespace
- * @hostname:	UTS name for exec commands (default: the node name)
+ * @hostname:	UTS name for exec commands (default: the node name); NULL for
+ *		host and bridge nodes
  * @implicit:	true for the `host` node synthesised when links name "host"
  *		without declaring it
  */

@@ -1,0 +1,701 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Unit tests of the topology parser: good and bad fixtures, inheritance, expansion. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nslab/topo.h"
+#include "tap.h"
+
+static const char *fixtures(void)
+{
+	const char *d = getenv("FIXTURES");
+
+	return d && *d ? d : "tests/fixtures";
+}
+
+static char *read_all(const char *path, size_t *ret_len)
+{
+	FILE *f = fopen(path, "rbe");
+	char *buf = NULL;
+	size_t cap = 0, len = 0;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (len + 4096 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			buf = realloc(buf, cap);
+			if (!buf)
+				break;
+		}
+		size_t n = fread(buf + len, 1, cap - len - 1, f);
+		if (n == 0)
+			break;
+		len += n;
+	}
+	fclose(f);
+	if (buf)
+		buf[len] = '\0';
+	*ret_len = len;
+	return buf;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/* Parse @path, naming it by its basename so messages are stable. */
+static int parse_path(const char *path, struct nslab_topo **t, struct nslab_error *err)
+{
+	size_t len = 0;
+	char *buf = read_all(path, &len);
+	int r;
+
+	if (!buf) {
+		snprintf(err->msg, sizeof(err->msg), "cannot read %s", path);
+		return -1;
+	}
+	r = nslab_topo_parse(base_name(path), buf, len, t, err);
+	free(buf);
+	return r;
+}
+
+static struct nslab_topo *good(const char *name)
+{
+	char path[4096];
+	struct nslab_error err = { 0 };
+	struct nslab_topo *t = NULL;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/good/%s", fixtures(), name);
+	r = parse_path(path, &t, &err);
+	if (!ok(r == 0, "%s parses", name))
+		printf("#   %s\n", err.msg);
+	return r == 0 ? t : NULL;
+}
+
+static const struct nslab_node *node(const struct nslab_topo *t, const char *name)
+{
+	long i = nslab_topo_find_node(t, name);
+
+	return i >= 0 ? &t->nodes[i] : NULL;
+}
+
+static const char *kv(const struct nslab_kv *v, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].key, key) == 0)
+			return v[i].value;
+	return NULL;
+}
+
+static int parse_str(const char *file, const char *text, struct nslab_topo **t,
+		     struct nslab_error *err)
+{
+	return nslab_topo_parse(file, text, strlen(text), t, err);
+}
+
+/* First line of the error of parsing @text. */
+static const char *first_err(const char *text, char *buf, size_t size)
+{
+	struct nslab_error err = { 0 };
+	struct nslab_topo *t = NULL;
+
+	if (parse_str("t.yml", text, &t, &err) == 0) {
+		nslab_topo_free(t);
+		snprintf(buf, size, "(parsed)");
+		return buf;
+	}
+	snprintf(buf, size, "%.*s", (int)strcspn(err.msg, "\n"), err.msg);
+	return buf;
+}
+
+static void test_kinds(void)
+{
+	is_str(nslab_kind_to_string(NSLAB_KIND_SWITCH), "switch", "kind to string");
+	is_int(nslab_kind_from_string("bridge"), NSLAB_KIND_BRIDGE, "kind from string");
+	is_int(nslab_kind_from_string("ext"), -EINVAL, "ext is not a kind yet");
+	ok(nslab_kind_to_string(NSLAB_KIND_MAX) == NULL, "kind out of range");
+}
+
+static void test_bridge(void)
+{
+	struct nslab_topo *t = good("bridge.yml");
+	const struct nslab_node *br;
+
+	if (!t)
+		return;
+	is_str(t->name, "bridged", "lab name");
+	is_str(t->prefix, "nslab", "default prefix");
+	is_int(t->n_nodes, 4, "4 nodes");
+	is_int(t->n_links, 3, "3 links");
+	br = node(t, "mybridge");
+	ok(br && br->kind == NSLAB_KIND_BRIDGE && br->netns == NULL,
+	   "bridge in the host namespace");
+	is_str(t->nodes[0].netns, "nslab-bridged-h1", "netns name");
+	for (size_t i = 0; i < 3; i++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "10.0.0.%zu/24", i + 1);
+		is_int(t->links[i].ep[0].n_ipv4, 1, "link %zu: one address", i);
+		is_str(t->links[i].ep[0].ipv4[0].s, want, "link %zu: address", i);
+		is_int(t->links[i].ep[1].n_ipv4, 0, "link %zu: bridge port has none", i);
+		is_int(t->links[i].ep[1].node, 3, "link %zu: to the bridge", i);
+		is_int(t->links[i].mtu, 1500, "link %zu: default mtu", i);
+		is_int(t->links[i].type, NSLAB_LINK_VETH, "link %zu: veth", i);
+	}
+	is_str(t->links[1].ep[1].ifname, "h2-eth1", "bridge port name");
+	is_int(t->links[1].ep[0].pos.line, 12, "endpoint line");
+	is_int(t->links[1].ep[0].pos.col, 19, "endpoint column");
+	is_int(t->n_warnings, 0, "no warnings");
+	nslab_topo_free(t);
+}
+
+static void test_routers(void)
+{
+	struct nslab_topo *t = good("routers.yml");
+	const struct nslab_node *h1, *r1, *h2;
+
+	if (!t)
+		return;
+	is_int(t->n_nodes, 4, "4 nodes");
+	h1 = node(t, "h1");
+	r1 = node(t, "r1");
+	h2 = node(t, "h2");
+	if (!h1 || !r1 || !h2)
+		return;
+	is_int(h1->n_routes, 2, "h1 routes");
+	is_str(h1->routes[0].dst, "default", "default route");
+	is_int(h1->routes[0].family, AF_INET, "default: family from via");
+	is_int(h1->routes[1].family, AF_INET6, "default6");
+	is_int(h1->routes[0].metric, -1, "no metric");
+	is_int(r1->n_routes, 2, "r1 routes");
+	is_int(r1->routes[0].metric, 100, "metric");
+	is_str(r1->routes[1].dev, "eth2", "dev");
+	is_str(r1->routes[1].src, "fd00:12::1", "src");
+	ok(r1->routes[1].onlink, "onlink");
+	is_int(r1->routes[1].table, 100, "table");
+	ok(h2->routes[0].via == NULL && h2->routes[0].family == AF_INET, "dev-only route");
+	is_str(kv(r1->sysctls, r1->n_sysctls, "net.ipv4.ip_forward"), "1", "group sysctl");
+	is_str(kv(r1->sysctls, r1->n_sysctls, "net.ipv6.conf.all.forwarding"), "1", "quoted value");
+	is_str(kv(r1->sysctls, r1->n_sysctls, "net.ipv6.conf.all.disable_ipv6"), "0",
+	       "kind sysctl");
+	is_int(h1->n_sysctls, 1, "h1: kind sysctl only");
+	is_str(r1->group, "routers", "group");
+	is_int(t->links[1].mtu, 9000, "mtu");
+	is_int(t->links[1].ep[1].n_ipv6, 1, "ipv6");
+	is_str(t->links[1].ep[1].ipv6[0].s, "fd00:12::2/64", "ipv6 address");
+	nslab_topo_free(t);
+}
+
+static void test_switch(void)
+{
+	struct nslab_topo *t = good("switch.yml");
+	const struct nslab_node *sw;
+
+	if (!t)
+		return;
+	sw = node(t, "sw1");
+	ok(sw && sw->kind == NSLAB_KIND_SWITCH, "switch kind");
+	is_str(sw ? sw->netns : NULL, "nslab-sw-sw1", "switch has a namespace");
+	is_int(t->links[2].ep[0].node, 0, "switch end first as written");
+	is_str(t->links[2].ep[1].ipv4[0].s, "192.168.1.3/24", "\"\" skips one endpoint");
+	is_int(t->links[2].ep[0].n_ipv4, 0, "skipped endpoint has none");
+	nslab_topo_free(t);
+}
+
+static void test_clab(void)
+{
+	struct nslab_topo *t = good("clab.yml");
+	const struct nslab_node *c1;
+
+	if (!t)
+		return;
+	is_int(t->n_warnings, 3, "one warning per ignored key name (image, binds, startup-config)");
+	if (t->n_warnings == 3) {
+		is_str(t->warnings[0],
+		       "clab.yml:6:5: 'image' is ignored: nslab runs no container runtime",
+		       "image warning text");
+		is_str(t->warnings[1],
+		       "clab.yml:10:7: 'binds' is ignored: nslab runs no container runtime",
+		       "binds warning text");
+		ok(strstr(t->warnings[2], "'startup-config' is ignored") != NULL, "startup-config");
+	}
+	is_str(t->prefix, "clab", "prefix");
+	c1 = node(t, "client1");
+	is_int(c1 ? c1->n_exec : 0, 2, "exec lines");
+	if (c1 && c1->n_exec == 2) {
+		is_str(c1->exec[1].s, "ip route add 10.0.0.0/8 via 192.168.0.254", "exec text");
+		is_int(c1->exec[1].pos.line, 18, "exec line");
+	}
+	is_str(c1 ? c1->netns : NULL, "clab-srlceos01-client1", "netns with prefix");
+	nslab_topo_free(t);
+}
+
+static void test_inherit(void)
+{
+	struct nslab_topo *t = good("inherit.yml");
+	const struct nslab_node *n1, *n2, *n3, *n4, *br;
+
+	if (!t)
+		return;
+	n1 = node(t, "n1");
+	n2 = node(t, "n2");
+	n3 = node(t, "n3");
+	n4 = node(t, "n4");
+	br = node(t, "br");
+	if (!n1 || !n2 || !n3 || !n4 || !br)
+		return;
+	/* Maps merge, the most specific wins per key. */
+	is_str(nslab_node_label(n1, "role"), "node", "n1 role from node");
+	is_str(nslab_node_label(n1, "site"), "lab", "n1 site from defaults");
+	is_str(nslab_node_label(n1, "tier"), "linux", "n1 tier from kind");
+	is_int(n1->n_labels, 3, "n1 labels");
+	is_str(kv(n1->env, n1->n_env, "A"), "defaults", "env A from defaults");
+	is_str(kv(n1->env, n1->n_env, "B"), "kind", "env B from kind");
+	is_str(kv(n1->env, n1->n_env, "C"), "group", "env C from group");
+	is_str(kv(n1->env, n1->n_env, "D"), "node", "env D from node");
+	is_int(n1->n_env, 4, "n1 env");
+	is_str(n1->env[0].key, "A", "merged map keeps defaults' order");
+	is_str(kv(n1->sysctls, n1->n_sysctls, "net.ipv4.ip_forward"), "1", "sysctl from group");
+	is_str(kv(n1->sysctls, n1->n_sysctls, "net.ipv4.conf.all.rp_filter"), "2",
+	       "sysctl from defaults");
+	/* Lists and scalars override. */
+	is_int(n1->n_exec, 2, "exec from group replaces defaults'");
+	is_str(n1->exec[0].s, "echo group 1", "group exec");
+	is_str(n1->hostname, "from-kind", "hostname from kind");
+	is_int(n2->n_exec, 0, "exec: [] overrides");
+	is_str(n2->hostname, "n2-host", "own hostname");
+	is_str(nslab_node_label(n2, "role"), "kind", "n2 role from kind");
+	ok(n2->group == NULL, "n2 no group");
+	is_int(n3->kind, NSLAB_KIND_SWITCH, "kind from group");
+	is_str(kv(n3->env, n3->n_env, "S"), "1", "kinds.switch applies");
+	ok(kv(n3->env, n3->n_env, "B") && strcmp(kv(n3->env, n3->n_env, "B"), "defaults") == 0,
+	   "switch: no kinds.linux");
+	is_str(n3->hostname, "n3", "hostname defaults to the name");
+	is_int(n3->n_exec, 1, "switch inherits defaults exec");
+	is_int(n4->kind, NSLAB_KIND_HOST, "host node");
+	is_int(n4->n_exec, 1, "host exec");
+	is_str(n4->exec[0].s, "echo on host", "host exec text");
+	ok(n4->netns == NULL && n4->hostname == NULL && n4->n_env == 0 && n4->n_sysctls == 0,
+	   "host node takes no namespace settings");
+	is_int(br->kind, NSLAB_KIND_BRIDGE, "bridge");
+	is_int(br->n_exec, 0, "bridge: no exec");
+	is_str(nslab_node_label(br, "role"), "bridge", "bridge label from kinds.bridge");
+	is_str(nslab_node_label(br, "x"), "1", "bridge own label");
+	ok(nslab_node_label(br, "nope") == NULL, "absent label");
+	nslab_topo_free(t);
+}
+
+static void test_prefix(void)
+{
+	struct nslab_topo *t;
+
+	if ((t = good("prefix-default.yml"))) {
+		is_str(t->nodes[0].netns, "nslab-p1-a", "default prefix");
+		is_str(t->nodes[1].netns, "nslab-p1-b.c_d-e", "name with . _ -");
+		nslab_topo_free(t);
+	}
+	if ((t = good("prefix-empty.yml"))) {
+		is_str(t->prefix, "", "empty prefix kept");
+		is_str(t->nodes[0].netns, "a", "prefix \"\": bare name");
+		nslab_topo_free(t);
+	}
+	if ((t = good("prefix-labname.yml"))) {
+		is_str(t->nodes[0].netns, "p3-a", "__lab-name");
+		is_str(t->nodes[1].netns, "p3-s", "__lab-name switch");
+		ok(t->nodes[2].netns == NULL, "bridge has no netns");
+		nslab_topo_free(t);
+	}
+	if ((t = good("prefix-custom.yml"))) {
+		is_str(t->nodes[0].netns, "corp-p4-a", "custom prefix");
+		nslab_topo_free(t);
+	}
+}
+
+static void test_env(void)
+{
+	struct nslab_topo *t;
+	const struct nslab_node *r1;
+
+	setenv("NSLAB_T_NAME", "fromenv", 1);
+	setenv("NSLAB_T_SET", "val", 1);
+	unsetenv("NSLAB_T_UNSET");
+	unsetenv("NSLAB_T_IF");
+	setenv("NSLAB_T_MTU", "", 1);
+	t = good("env.yml");
+	if (!t)
+		return;
+	is_str(t->name, "fromenv", "${VAR:-default} with VAR set");
+	r1 = node(t, "r1");
+	if (r1 && r1->n_exec == 2) {
+		is_str(r1->exec[0].s, "echo $HOME $ val $HOME", "$VAR untouched, $$ -> $");
+		is_str(r1->exec[1].s, "x=y", "unset ${VAR} -> empty");
+	} else {
+		ok(0, "r1 exec");
+	}
+	is_str(t->links[0].ep[0].ifname, "eth7", "${VAR:=default}");
+	is_str(t->links[0].ep[1].ifname, "eth7", ":= assigned the variable");
+	is_str(getenv("NSLAB_T_IF"), "eth7", ":= setenv()s");
+	is_int(t->links[0].mtu, 1400, "${VAR:-default} with VAR empty");
+	ok(strstr(t->text, "name: fromenv\n") != NULL, "text holds the expanded file");
+	is_int(t->text_len, strlen(t->text), "text_len");
+	/* Positions point into the original file, not the expanded text. */
+	is_int(t->links[0].ep[1].pos.line, 6, "position after expansion: line");
+	is_int(t->links[0].ep[1].pos.col, 46, "position after expansion: column");
+	nslab_topo_free(t);
+	unsetenv("NSLAB_T_IF");
+	setenv("NSLAB_T_IF", "eth1", 1);
+	if ((t = good("env.yml"))) {
+		is_str(t->links[0].ep[0].ifname, "eth1", ":= keeps a set variable");
+		nslab_topo_free(t);
+	}
+	unsetenv("NSLAB_T_NAME");
+	unsetenv("NSLAB_T_SET");
+	unsetenv("NSLAB_T_IF");
+	unsetenv("NSLAB_T_MTU");
+}
+
+static void test_host_links(void)
+{
+	struct nslab_topo *t = good("host-links.yml");
+	const struct nslab_node *h;
+	const struct nslab_link *l;
+
+	if (!t)
+		return;
+	is_int(t->n_nodes, 3, "implicit host node added once");
+	h = &t->nodes[2];
+	is_str(h->name, "host", "implicit host name");
+	ok(h->implicit && h->kind == NSLAB_KIND_HOST && h->netns == NULL, "implicit host kind");
+	for (size_t i = 0; i < 3; i++) {
+		l = &t->links[i];
+		is_int(l->type, NSLAB_LINK_HOST, "link %zu: host type", i);
+		is_int(l->ep[1].node, 2, "link %zu: ep[1] is the host", i);
+	}
+	l = &t->links[1];
+	is_str(l->ep[0].ifname, "eth9", "brief host:IF written first is swapped");
+	is_str(l->ep[0].ipv4[0].s, "192.168.51.2/24", "addresses follow their endpoint");
+	is_str(l->ep[1].ifname, "r2-up", "host side");
+	l = &t->links[2];
+	is_str(l->ep[0].ifname, "eth8", "type: host endpoint");
+	is_str(l->ep[0].ipv4[0].s, "192.168.52.2/24", "type: host endpoint address");
+	is_str(l->ep[1].ifname, "r1-up2", "host-interface");
+	is_str(l->ep[1].ipv4[0].s, "192.168.52.1/24", "host-ipv4");
+	is_str(l->ep[1].ipv6[0].s, "fd00:52::1/64", "host-ipv6");
+	is_int(l->mtu, 1400, "host link mtu");
+	nslab_topo_free(t);
+}
+
+static void test_veth_ext(void)
+{
+	struct nslab_topo *t = good("veth-ext.yml");
+	const struct nslab_endpoint *e;
+
+	if (!t)
+		return;
+	e = &t->links[0].ep[0];
+	is_str(e->mac, "02:00:00:00:01:01", "mac");
+	is_int(e->n_ipv4, 2, "ipv4 list");
+	is_str(e->ipv4[0].s, "10.0.0.1/30", "primary first");
+	is_str(e->ipv4[1].s, "10.0.5.1/32", "second");
+	is_int(e->n_ipv6, 1, "ipv6 string");
+	is_str(e->ipv6[0].s, "fd00::1/64", "ipv6");
+	e = &t->links[0].ep[1];
+	ok(e->mac == NULL, "no mac: kernel's");
+	is_str(e->ipv4[0].s, "10.0.0.2/30", "ipv4 string");
+	e = &t->links[1].ep[1];
+	is_str(e->mac, "02:aa:bb:cc:dd:ee", "block style mac");
+	is_int(e->n_ipv6, 2, "ipv6 list");
+	is_int(t->links[1].ep[0].n_ipv4, 0, "no addresses");
+	nslab_topo_free(t);
+}
+
+static void test_anchors(void)
+{
+	struct nslab_topo *t = good("anchors.yml");
+
+	if (!t)
+		return;
+	is_str(nslab_node_label(&t->nodes[1], "a"), "2", "merge key: own value wins");
+	ok(nslab_node_label(&t->nodes[1], "b") == NULL, "merge is shallow");
+	is_str(nslab_node_label(&t->nodes[2], "b"), "1", "alias");
+	nslab_topo_free(t);
+}
+
+static void test_bad_fixtures(void)
+{
+	char pattern[4096];
+	glob_t g;
+	int n = 0;
+
+	snprintf(pattern, sizeof(pattern), "%s/bad/*.yml", fixtures());
+	if (glob(pattern, 0, NULL, &g) != 0) {
+		ok(0, "bad fixtures found in %s", pattern);
+		return;
+	}
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *path = g.gl_pathv[i];
+		char errpath[4096];
+		struct nslab_error err = { 0 };
+		struct nslab_topo *t = NULL;
+		char *want, got[NSLAB_ERR_MSG_MAX];
+		size_t len;
+		int r;
+
+		snprintf(errpath, sizeof(errpath), "%.*s.err", (int)(strlen(path) - 4), path);
+		want = read_all(errpath, &len);
+		if (!ok(want != NULL, "%s has a .err file", base_name(path)))
+			continue;
+		want[strcspn(want, "\n")] = '\0';
+		r = parse_path(path, &t, &err);
+		if (r == 0)
+			nslab_topo_free(t);
+		snprintf(got, sizeof(got), "%.*s", (int)strcspn(err.msg, "\n"), err.msg);
+		ok(r < 0, "%s is rejected", base_name(path));
+		is_str(got, want, "%s message", base_name(path));
+		free(want);
+		n++;
+	}
+	globfree(&g);
+	ok(n >= 25, "at least 25 bad fixtures (%d)", n);
+}
+
+static void test_good_fixtures(void)
+{
+	char pattern[4096];
+	glob_t g;
+
+	snprintf(pattern, sizeof(pattern), "%s/good/*.yml", fixtures());
+	if (glob(pattern, 0, NULL, &g) != 0) {
+		ok(0, "good fixtures found in %s", pattern);
+		return;
+	}
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		struct nslab_topo *t = good(base_name(g.gl_pathv[i]));
+
+		nslab_topo_free(t);
+	}
+	globfree(&g);
+}
+
+static void test_inline_errors(void)
+{
+	char b[NSLAB_ERR_MSG_MAX];
+	struct nslab_error err = { 0 };
+	struct nslab_topo *t = NULL;
+	static const char nul[] = "name: a\0b\n";
+
+	is_int(nslab_topo_parse("bin.yml", nul, sizeof(nul) - 1, &t, &err), -EINVAL, "NUL byte");
+	is_str(err.msg, "bin.yml:1:1: file is not text (binary data)", "binary message");
+	is_int(nslab_topo_parse("-", "", 0, &t, &err), -EINVAL, "empty stdin");
+	is_str(err.msg, "<stdin>:1:1: file is empty", "stdin is shown as <stdin>");
+	is_str(first_err("name: x\ntopology:\n  nodes: {a: {}}\n  links: [{endpoints: [a:e1, "
+			 "host:h1]}, {endpoints: [a:e2, host:h1]}]\n",
+			 b, sizeof(b)),
+	       "t.yml:4:60: interface 'h1' is used twice in the host namespace (first at 4:30)",
+	       "host interface clash");
+	is_str(first_err("name: x\ntopology:\n  nodes: {br1: {kind: bridge}, a: {}}\n"
+			 "  links: [{endpoints: [a:e1, host:br1]}]\n",
+			 b, sizeof(b)),
+	       "t.yml:4:30: interface 'br1' in the host namespace clashes with bridge node "
+	       "'br1' (3:11)",
+	       "bridge name counts as a host interface");
+	is_str(first_err("name: x\ntopology:\n  nodes: {a: {}}\n  links: [{endpoints: [a:e1, "
+			 "a:e1]}]\n",
+			 b, sizeof(b)),
+	       "t.yml:4:30: link connects a:e1 to itself", "self link");
+	is_str(first_err("name: x\ntopology:\n  nodes: {a: {}}\n  links: [{endpoints: [a:e1, "
+			 "a:e2]}]\n",
+			 b, sizeof(b)),
+	       "(parsed)", "a link between two interfaces of one node is fine");
+	is_str(first_err("name: x\ntopology:\n  nodes: {b1: {kind: bridge}, b2: {kind: bridge}}\n"
+			 "  links: [{endpoints: [b1:p1, b2:p2]}]\n",
+			 b, sizeof(b)),
+	       "(parsed)", "bridge to bridge is fine");
+	is_str(first_err("name: x\ntopology:\n  nodes: {h: {kind: host}, host: {kind: host}}\n"
+			 "  links: [{endpoints: [h:x1, host:x2]}]\n",
+			 b, sizeof(b)),
+	       "(parsed)", "host to host is fine");
+	is_str(first_err("name: x\nprefix: a/b\ntopology: {}\n", b, sizeof(b)),
+	       "t.yml:2:9: invalid prefix 'a/b'; expected letters, digits, '_', '.' or '-'",
+	       "bad prefix");
+	is_str(first_err("name: ${X:-a}${Y:-b} ${Z\n", b, sizeof(b)),
+	       "t.yml:1:22: unterminated '${': no closing '}' on this line",
+	       "unterminated ${ position");
+	is_str(first_err(
+		       "name: x\ntopology: {nodes: {a: {}}, links: [{endpoints: [\"a:${A:-eth1}\", "
+		       "\"a:$${B}/x\"]}]}\n",
+		       b, sizeof(b)),
+	       "t.yml:2:65: invalid interface name '${B}/x': it may not contain '/', ':', "
+	       "spaces or control characters",
+	       "column in the original text after $$ and ${}");
+	is_str(first_err("name: x\ntopology: {nodes: {a: {routes: [{dst: 10.0.0.1/8, dev: e}]}}}\n",
+			 b, sizeof(b)),
+	       "t.yml:2:39: route destination '10.0.0.1/8' has host bits set; did you mean "
+	       "10.0.0.0/8?",
+	       "host bits in route dst");
+	is_str(first_err("--- {name: a, topology: {}}\n--- {name: b}\n", b, sizeof(b)),
+	       "t.yml:2:5: more than one YAML document in the file", "two documents");
+	is_str(first_err("# only a comment\n", b, sizeof(b)), "t.yml:1:1: file is empty",
+	       "comment only");
+	is_str(first_err("a: &x [*x]\n", b, sizeof(b)),
+	       "t.yml:1:1: unknown key 'a' at the top level; expected one of: name, prefix, "
+	       "topology",
+	       "recursive alias is harmless");
+	is_str(first_err("name: x\ntopology: {nodes: {a: &a {<<: *a}}}\n", b, sizeof(b)),
+	       "t.yml:2:27: YAML merge keys nested too deeply", "recursive merge key");
+	is_str(first_err("name: x\ntopology:\n  kinds: {ext: {}}\n", b, sizeof(b)),
+	       "t.yml:3:11: kind 'ext' is not supported by this version of nslab", "kinds.ext");
+	is_str(first_err(
+		       "name: x\ntopology:\n  nodes: {a: {}}\n  links: [{endpoints: [a:e1, b:e1]}]"
+		       "\n",
+		       b, sizeof(b)),
+	       "t.yml:4:30: unknown node 'b' in endpoint 'b:e1'", "unknown node");
+	is_str(first_err("name: x\ntopology:\n  nodes: {host: {}, a: {}}\n  links: [{type: host, "
+			 "endpoint: {node: a, interface: e1}, host-interface: h}]\n",
+			 b, sizeof(b)),
+	       "t.yml:4:76: host link: node 'host' is declared with kind linux, not host",
+	       "type: host needs the host node");
+	is_str(first_err("name: x\ntopology:\n  nodes: {a: {hostname: \"\"}}\n", b, sizeof(b)),
+	       "t.yml:3:25: invalid hostname '': expected 1 to 64 bytes", "empty hostname");
+}
+
+/* Aliases multiply work: a merge-key bomb must stop, not eat the machine. */
+static void test_alias_bomb(void)
+{
+	char b[NSLAB_ERR_MSG_MAX];
+	char text[4096];
+	size_t len = 0;
+
+	len += (size_t)snprintf(
+		text + len, sizeof(text) - len,
+		"name: x\ntopology:\n  groups:\n    g0: {labels: &l0 {a0: 1, a1: 1, "
+		"a2: 1, a3: 1, a4: 1, a5: 1, a6: 1, a7: 1, a8: 1, a9: 1}}\n");
+	for (int i = 1; i < 8; i++)
+		len += (size_t)snprintf(
+			text + len, sizeof(text) - len,
+			"    g%d: {labels: &l%d {<<: [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, "
+			"*l%d, *l%d, *l%d, *l%d]}}\n",
+			i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+	ok(strstr(first_err(text, b, sizeof(b)), "the file expands to too many items"),
+	   "alias bomb stops: %s", b);
+}
+
+static void test_top_level_warning(void)
+{
+	struct nslab_error err = { 0 };
+	struct nslab_topo *t = NULL;
+
+	if (!is_int(parse_str("w.yml",
+			      "name: x\nsettings: {certificate-authority: {}}\ntopology: {}\n", &t,
+			      &err),
+		    0, "containerlab 'settings' is accepted"))
+		return;
+	is_int(t->n_warnings, 1, "one warning");
+	is_str(t->warnings[0], "w.yml:2:1: 'settings' is ignored: nslab runs no container runtime",
+	       "settings warning");
+	is_int(t->n_nodes, 0, "no nodes");
+	nslab_topo_free(t);
+}
+
+static void test_load(void)
+{
+	struct nslab_error err = { 0 };
+	struct nslab_topo *t = NULL;
+	char path[4096];
+
+	is_int(nslab_topo_load("/nonexistent/x.yml", &t, &err), -ENOENT, "missing file");
+	is_str(err.msg, "cannot read '/nonexistent/x.yml': No such file or directory",
+	       "missing file message");
+	snprintf(path, sizeof(path), "%s/good/bridge.yml", fixtures());
+	is_int(nslab_topo_load(path, &t, &err), 0, "load a file");
+	if (t) {
+		is_str(t->file, path, "file as given");
+		nslab_topo_free(t);
+	}
+}
+
+static void test_hand_built(void)
+{
+	struct nslab_node nodes[2] = { { .name = "a" }, { .name = "b" } };
+	struct nslab_topo t = { .nodes = nodes, .n_nodes = 2 };
+
+	is_int(nslab_topo_find_node(&t, "b"), 1, "find_node without an index");
+	is_int(nslab_topo_find_node(&t, "c"), -1, "find_node: absent");
+}
+
+/* 5,000 nodes and 5,000 links must parse fast: no O(n²) anywhere. */
+static void test_big(void)
+{
+	const size_t n = 5000;
+	size_t cap = n * 160, len = 0;
+	char *buf = malloc(cap);
+	struct nslab_error err = { 0 };
+	struct nslab_topo *t = NULL;
+	struct timespec a, b;
+	int r;
+
+	if (!ok(buf != NULL, "allocate"))
+		return;
+	len += (size_t)snprintf(buf + len, cap - len,
+				"name: big\ntopology:\n  defaults: {env: {A: b}}\n  nodes:\n");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(
+			buf + len, cap - len,
+			"    n%zu: {labels: {i: \"%zu\"}, sysctls: {net.ipv4.ip_forward: 1}}\n", i,
+			i);
+	len += (size_t)snprintf(buf + len, cap - len, "    sw: {kind: switch}\n  links:\n");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(
+			buf + len, cap - len,
+			"    - endpoints: [n%zu:eth1, sw:p%zu]\n      ipv4: [10.%zu.%zu.1/24]\n", i,
+			i, i / 256, i % 256);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	r = nslab_topo_parse("big.yml", buf, len, &t, &err);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	if (!is_int(r, 0, "5,000 nodes parse"))
+		printf("#   %s\n", err.msg);
+	if (t) {
+		is_int(t->n_nodes, n + 1, "node count");
+		is_int(t->n_links, n, "link count");
+		is_int(nslab_topo_find_node(t, "n4999"), 4999, "find_node via the index");
+		is_str(t->links[n - 1].ep[1].ifname, "p4999", "last port");
+		nslab_topo_free(t);
+	}
+	printf("# 5,000 nodes + 5,000 links parsed in %.1f ms\n",
+	       (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6);
+	free(buf);
+}
+
+int main(void)
+{
+	test_kinds();
+	test_bridge();
+	test_routers();
+	test_switch();
+	test_clab();
+	test_inherit();
+	test_prefix();
+	test_env();
+	test_host_links();
+	test_veth_ext();
+	test_anchors();
+	test_inline_errors();
+	test_alias_bomb();
+	test_top_level_warning();
+	test_load();
+	test_hand_built();
+	test_big();
+	test_good_fixtures();
+	test_bad_fixtures();
+	return tap_done();
+}
