@@ -27,10 +27,10 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-all: $(BUILD)/nslab $(UNIT_BIN) $(BUILD)/tests/fuzz_topo
+all: $(BUILD)/nslab $(UNIT_BIN) $(BUILD)/fuzz/fuzz_topo
 
 # Without -fsanitize=fuzzer the fuzz target's main() replays the files it is given.
-$(BUILD)/tests/fuzz_topo: $(BUILD)/tests/fuzz/fuzz_topo.o $(BUILD)/libnslab.a
+$(BUILD)/fuzz/fuzz_topo: $(BUILD)/tests/fuzz/fuzz_topo.o $(BUILD)/libnslab.a
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
