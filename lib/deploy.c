@@ -2,6 +2,8 @@
 /* Apply a plan to the kernel, phase by phase, journalling before each change. */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -40,7 +42,9 @@ struct apply {
 	/* dump of the host namespace's links at start */
 	unsigned int *groups_in_use;
 	size_t n_groups, groups_cap;
-	size_t done, total;
+	atomic_size_t done;
+	size_t total;
+	unsigned int workers;
 };
 
 static void progress(struct apply *a, const char *phase)
@@ -123,12 +127,27 @@ static const char *ns_label(const struct apply *a, int ns)
 
 struct netns_inside {
 	struct ns_rt *rt;
+	const struct nslab_node *node;
+	bool uses_ipv6;
 };
+
+static bool user_sets(const struct nslab_node *n, const char *key)
+{
+	/* net.ipv4.ip_forward is net.ipv4.conf.all.forwarding under another name. */
+	bool fwd = streq(key, "net.ipv4.conf.all.forwarding");
+
+	for (size_t i = 0; i < n->n_sysctls; i++)
+		if (streq(n->sysctls[i].key, key) ||
+		    (fwd && streq(n->sysctls[i].key, "net.ipv4.ip_forward")))
+			return true;
+	return false;
+}
 
 /*
  * Runs inside the new namespace: its netlink socket is opened here, once,
- * and stays bound to it; its deterministic sysctls are written through
- * /proc/sys, which resolves against the current thread's namespace.
+ * and stays bound to it; its sysctls are written now through /proc/sys,
+ * which resolves against the current thread's namespace.  Only sysctls of
+ * devices that do not exist yet wait for the sysctl phase.
  */
 static int netns_inside(void *data, struct nslab_error *err)
 {
@@ -140,37 +159,63 @@ static int netns_inside(void *data, struct nslab_error *err)
 		{ "net.ipv4.conf.default.rp_filter", "0" },
 	};
 	struct netns_inside *in = data;
-	struct nslab_link_req req;
+	const struct nslab_node *n = in->node;
+	_cleanup_close_ int net = -1;
 	int r;
 
 	r = nslab_nl_open(&in->rt->nl, err);
 	if (r < 0)
 		return r;
+	r = nslab_sysctl_open_net(&net, err);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < ARRAY_SIZE(defaults); i++) {
-		r = nslab_sysctl_write(defaults[i][0], defaults[i][1], err);
+		if (user_sets(n, defaults[i][0]))
+			continue;
+		r = nslab_sysctl_write_at(net, defaults[i][0], defaults[i][1], err);
 		/* IPv6 may be disabled on the host (ipv6.disable=1). */
 		if (r == -ENOENT && strstr(defaults[i][0], "ipv6"))
 			continue;
 		if (r < 0)
 			return r;
 	}
-	nslab_link_req_init(&req);
-	req.ifindex = 1;
-	req.up = 1;
-	return nslab_nl_add(in->rt->nl, nslab_msg_newlink, &req, "lo up", err);
+	/*
+	 * A node that uses no IPv6 gets no IPv6 link-local addresses on its
+	 * links (as Docker's containers): otherwise each link does duplicate
+	 * address detection, router solicitation and MLD, which a bridge of N
+	 * ports floods to every port, N^2 packets.  `lo` exists already and
+	 * keeps ::1.  sysctls can set it back.
+	 */
+	if (!in->uses_ipv6 && !user_sets(n, "net.ipv6.conf.default.addr_gen_mode")) {
+		r = nslab_sysctl_write_at(net, "net.ipv6.conf.default.addr_gen_mode", "1", err);
+		if (r < 0 && r != -ENOENT)
+			return r;
+	}
+	for (size_t i = 0; i < n->n_sysctls; i++) {
+		if (nslab_sysctl_is_per_device(n->sysctls[i].key))
+			continue;
+		r = nslab_sysctl_write_at(net, n->sysctls[i].key, n->sysctls[i].value, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 static int do_netns(struct apply *a, const struct nslab_op *op, struct nslab_error *err)
 {
 	struct ns_rt *rt = &a->rt[op->ns];
 	const char *name = a->plan->ns[op->ns].name;
-	struct netns_inside in = { .rt = rt };
+	struct netns_inside in = {
+		.rt = rt,
+		.node = op->node,
+		.uses_ipv6 = a->plan->ns[op->ns].uses_ipv6,
+	};
 	int r;
 
 	r = nslab_state_journal(a->st, "netns", name, err);
 	if (r < 0)
 		return r;
-	r = nslab_netns_create(name, netns_inside, &in, &rt->fd, err);
+	r = nslab_netns_create(name, a->rt[0].fd, netns_inside, &in, &rt->fd, err);
 	if (r < 0)
 		return nslab_err_prefix(err, "node %s", op->node->name);
 	return 0;
@@ -305,14 +350,41 @@ static int do_veth(struct apply *a, const struct nslab_op *op, struct nslab_erro
 	req.peer_netns_fd = a->rt[op->peer_ns].fd;
 	if (op->peer_ns == 0)
 		req.peer_group = a->group;
+	/*
+	 * Every pair is made through the host's socket, both ends placed in
+	 * their namespaces by fd: one pipeline for the whole phase instead of
+	 * one flush per namespace.
+	 */
+	if (op->ns != 0)
+		req.netns_fd = a->rt[op->ns].fd;
 	/* Name the link as the file does, whichever end the request creates. */
 	snprintf(label, sizeof(label), "link %s:%s - %s:%s",
 		 a->plan->topo->nodes[op->link->ep[0].node].name, op->link->ep[0].ifname,
 		 a->plan->topo->nodes[op->link->ep[1].node].name, op->link->ep[1].ifname);
-	r = nslab_nl_add(a->rt[op->ns].nl, nslab_msg_newlink, &req, label, err);
+	r = nslab_nl_add(a->rt[0].nl, nslab_msg_newlink, &req, label, err);
 	if (r < 0 || op->ns != 0)
 		return r;
 	return set_alias(a, op->ifname, err);
+}
+
+/* lo up, in the same pipeline as the namespace's other links, addresses and routes. */
+static int queue_lo_up(struct apply *a, struct nslab_error *err)
+{
+	struct nslab_link_req req;
+
+	nslab_link_req_init(&req);
+	req.ifindex = 1;
+	req.up = 1;
+	for (size_t i = 1; i < a->plan->n_ns; i++) {
+		int r;
+
+		if (!a->rt[i].nl)
+			continue;
+		r = nslab_nl_add(a->rt[i].nl, nslab_msg_newlink, &req, "lo up", err);
+		if (r < 0)
+			return nslab_err_prefix(err, "node %s", ns_label(a, (int)i));
+	}
+	return 0;
 }
 
 static int do_sysctl(struct apply *a, const struct nslab_op *op, int *cur_ns,
@@ -477,6 +549,75 @@ static int write_hosts(struct apply *a, struct nslab_error *err)
 	return nslab_hosts_render_all(a->plan->topo, a->plan->node_included, hosts_cb, a, err);
 }
 
+struct netns_worker {
+	struct apply *a;
+	atomic_size_t *next;
+	size_t first, end;
+	atomic_int *failed;
+	int r;
+	struct nslab_error err;
+};
+
+/* Take NETNS ops off the shared counter until none is left or one failed. */
+static void *netns_worker(void *data)
+{
+	struct netns_worker *w = data;
+
+	while (!atomic_load(w->failed)) {
+		size_t i = atomic_fetch_add(w->next, 1);
+
+		if (i >= w->end)
+			break;
+		w->r = do_netns(w->a, &w->a->plan->ops[i], &w->err);
+		if (w->r < 0) {
+			atomic_store(w->failed, 1);
+			break;
+		}
+		atomic_fetch_add(&w->a->done, 1);
+	}
+	return NULL;
+}
+
+/*
+ * Creating a namespace is mostly kernel work that the kernel does not
+ * serialise (rtnl_lock is only part of it), and setns()/unshare() act on the
+ * calling thread only: so several threads each create their share.  Every
+ * thread returns to the host namespace after each one (home fd).
+ */
+static int netns_phase(struct apply *a, size_t first, size_t end, unsigned int workers,
+		       struct nslab_error *err)
+{
+	struct netns_worker w[16];
+	pthread_t tid[16];
+	atomic_size_t next = first;
+	atomic_int failed = 0;
+	unsigned int started = 1;
+	int r = 0;
+
+	if (workers > ARRAY_SIZE(w))
+		workers = ARRAY_SIZE(w);
+	if (workers < 1 || end - first < 16)
+		workers = 1;
+	for (unsigned int t = 0; t < workers; t++)
+		w[t] = (struct netns_worker){
+			.a = a, .next = &next, .first = first, .end = end, .failed = &failed
+		};
+	for (unsigned int t = 1; t < workers; t++) {
+		if (pthread_create(&tid[t], NULL, netns_worker, &w[t]) != 0)
+			break;
+		started++;
+	}
+	netns_worker(&w[0]);
+	for (unsigned int t = 1; t < started; t++)
+		pthread_join(tid[t], NULL);
+	for (unsigned int t = 0; t < started; t++)
+		if (w[t].r < 0 && r == 0) {
+			r = w[t].r;
+			*err = w[t].err;
+		}
+	return r;
+}
+
 static int open_host(struct apply *a, struct nslab_error *err)
 {
 	a->rt[0].fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -507,9 +648,15 @@ static int apply_plan(struct apply *a, struct nslab_error *err)
 		return r;
 
 	/* Ops are ordered by phase; each phase ends with every pipeline flushed. */
-	for (bool hosts = false; r >= 0;) {
+	for (bool hosts = false, lo = false; r >= 0;) {
 		enum nslab_op_type phase = i < plan->n_ops ? plan->ops[i].type : NSLAB_OP_MAX;
 
+		if (!lo && phase >= NSLAB_OP_UP) {
+			lo = true;
+			r = queue_lo_up(a, err);
+			if (r < 0)
+				break;
+		}
 		if (!hosts && phase >= NSLAB_OP_EXEC) {
 			hosts = true;
 			r = write_hosts(a, err);
@@ -519,6 +666,15 @@ static int apply_plan(struct apply *a, struct nslab_error *err)
 			break;
 
 		progress(a, nslab_op_type_to_string(phase));
+		if (phase == NSLAB_OP_NETNS) {
+			size_t end = i;
+
+			while (end < plan->n_ops && plan->ops[end].type == NSLAB_OP_NETNS)
+				end++;
+			r = netns_phase(a, i, end, a->workers, err);
+			i = end;
+			continue;
+		}
 		for (; i < plan->n_ops && r >= 0; i++, a->done++) {
 			const struct nslab_op *op = &plan->ops[i];
 
@@ -563,7 +719,8 @@ static int apply_plan(struct apply *a, struct nslab_error *err)
 			if (q < 0)
 				return q;
 		}
-		if (r >= 0)
+		/* Nothing depends on the namespaces' pipelines yet. */
+		if (r >= 0 && phase != NSLAB_OP_NETNS)
 			r = flush_all(a, err);
 	}
 	progress(a, "done");
@@ -619,6 +776,8 @@ int nslab_lab_deploy(const struct nslab_topo *topo, const struct nslab_deploy_op
 	a.opts = opts;
 	a.st = st;
 	a.total = plan->n_ops;
+	a.workers = opts && opts->max_workers ? opts->max_workers
+					      : (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
 	a.rt = calloc(plan->n_ns, sizeof(*a.rt));
 	if (!a.rt) {
 		r = nslab_err(err, ENOMEM, "out of memory");

@@ -55,19 +55,21 @@ int nslab_netns_enter(int fd, struct nslab_error *err)
 	return 0;
 }
 
-int nslab_netns_create(const char *name, nslab_netns_inside_fn inside, void *data, int *ret_fd,
-		       struct nslab_error *err)
+int nslab_netns_create(const char *name, int home_fd, nslab_netns_inside_fn inside, void *data,
+		       int *ret_fd, struct nslab_error *err)
 {
-	_cleanup_close_ int orig = -1, fd = -1;
+	_cleanup_close_ int own = -1, fd = -1;
 	char path[PATH_MAX];
-	int r, pin;
+	int r, pin, orig = home_fd;
 
 	r = netns_path(name, path, sizeof(path), err);
 	if (r < 0)
 		return r;
-	orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (orig < 0)
-		return nslab_err(err, errno, "cannot open /proc/thread-self/ns/net");
+	if (orig < 0) {
+		orig = own = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (orig < 0)
+			return nslab_err(err, errno, "cannot open /proc/thread-self/ns/net");
+	}
 	pin = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
 	if (pin < 0)
 		return nslab_err(err, errno, "cannot create %s", path);

@@ -35,6 +35,8 @@ struct nslab_nl {
 	uint32_t portid;
 	uint32_t seq; /* last sequence number used */
 	size_t max_batch;
+	size_t pending_cap;
+	size_t sbuf_cap;
 	char *sbuf;
 	size_t slen;
 	struct pending *pending;
@@ -78,11 +80,10 @@ int nslab_nl_open(struct nslab_nl **ret_nl, struct nslab_error *err)
 	nl = calloc(1, sizeof(*nl));
 	if (!nl)
 		return nslab_err(err, ENOMEM, "cannot allocate netlink socket");
-	nl->sbuf = malloc(NL_SENDBUF_SIZE);
-	nl->rbuf = malloc(NL_RECVBUF_SIZE);
-	nl->pending = calloc(NL_MAX_BATCH, sizeof(*nl->pending));
-	if (!nl->sbuf || !nl->rbuf || !nl->pending)
-		return nslab_err(err, ENOMEM, "cannot allocate netlink buffers");
+	/*
+	 * Buffers come on demand: a lab has a socket per namespace, most of
+	 * which carry a few hundred bytes of requests (memory is per socket).
+	 */
 
 	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	if (!nl->sock)
@@ -243,11 +244,23 @@ static int fail(struct nslab_error *err, int error, const char *label, const cha
 	return nslab_err(err, error, "%s: %s", label_or(label), strerror(-error));
 }
 
+/* The receive buffer lives only while replies are read. */
+static void release_rbuf(struct nslab_nl *nl)
+{
+	free(nl->rbuf);
+	nl->rbuf = NULL;
+}
+
 /* One datagram into nl->rbuf.  Return its length or -errno. */
 static ssize_t nl_recv(struct nslab_nl *nl)
 {
 	ssize_t n;
 
+	if (!nl->rbuf) {
+		nl->rbuf = malloc(NL_RECVBUF_SIZE);
+		if (!nl->rbuf)
+			return -ENOMEM;
+	}
 	for (;;) {
 		n = mnl_socket_recvfrom(nl->sock, nl->rbuf, NL_RECVBUF_SIZE);
 		if (n >= 0)
@@ -276,7 +289,7 @@ static int nl_send(struct nslab_nl *nl, const void *buf, size_t len)
  * a send or receive failure the outcome of the queued requests is unknown
  * (late acks are recognised by their old sequence numbers and skipped).
  */
-int nslab_nl_flush(struct nslab_nl *nl, struct nslab_error *err)
+static int flush(struct nslab_nl *nl, struct nslab_error *err)
 {
 	size_t n = nl->n_pending, acked = 0;
 	uint32_t first;
@@ -322,6 +335,22 @@ out:
 	return ret;
 }
 
+/* Double the send buffer, up to NL_SENDBUF_SIZE. */
+static int grow_sbuf(struct nslab_nl *nl)
+{
+	size_t cap = nl->sbuf_cap ? nl->sbuf_cap * 2 : 4096;
+	char *p;
+
+	if (cap > NL_SENDBUF_SIZE)
+		cap = NL_SENDBUF_SIZE;
+	p = realloc(nl->sbuf, cap);
+	if (!p)
+		return -ENOMEM;
+	nl->sbuf = p;
+	nl->sbuf_cap = cap;
+	return 0;
+}
+
 /*
  * nslab_nl_add() - see nl.h.  When a flush this call needs fails, the new
  * request is not queued and the flush's error is returned.  Builders that
@@ -339,12 +368,30 @@ int nslab_nl_add(struct nslab_nl *nl, nslab_msg_builder build, const void *req, 
 		if (r < 0)
 			return r;
 	}
-	len = build(nl->sbuf + nl->slen, NL_SENDBUF_SIZE - nl->slen, req);
-	if (len == -ENOBUFS && nl->n_pending > 0) {
-		r = nslab_nl_flush(nl, err);
-		if (r < 0)
-			return r;
-		len = build(nl->sbuf, NL_SENDBUF_SIZE, req);
+	if (nl->n_pending >= nl->pending_cap) {
+		size_t cap = nl->pending_cap ? nl->pending_cap * 2 : 16;
+		struct pending *p = realloc(nl->pending, cap * sizeof(*p));
+
+		if (!p)
+			return nslab_err(err, ENOMEM, "%s: out of memory", label_or(label));
+		nl->pending = p;
+		nl->pending_cap = cap;
+	}
+	for (;;) {
+		len = build(nl->sbuf + nl->slen, nl->sbuf_cap - nl->slen, req);
+		if (len != -ENOBUFS)
+			break;
+		if (nl->sbuf_cap < NL_SENDBUF_SIZE) {
+			r = grow_sbuf(nl);
+			if (r < 0)
+				return nslab_err(err, r, "%s: out of memory", label_or(label));
+		} else if (nl->n_pending > 0) {
+			r = nslab_nl_flush(nl, err);
+			if (r < 0)
+				return r;
+		} else {
+			break;
+		}
 	}
 	if (len < 0)
 		return nslab_err(err, len, "%s: cannot build netlink request: %s", label_or(label),
@@ -456,8 +503,8 @@ static int read_replies(struct nslab_nl *nl, uint32_t seq, bool dump, const char
  * is returned; @err is then what @cb recorded in it, or "<label>: <strerror>".
  * A dump still inconsistent after the retry fails with -EAGAIN.
  */
-int nslab_nl_request(struct nslab_nl *nl, nslab_msg_builder build, const void *req,
-		     const char *label, nslab_nl_cb cb, void *data, struct nslab_error *err)
+static int request(struct nslab_nl *nl, nslab_msg_builder build, const void *req, const char *label,
+		   nslab_nl_cb cb, void *data, struct nslab_error *err)
 {
 	struct replies rp = { 0 };
 	struct nlmsghdr *nlh;
@@ -467,7 +514,14 @@ int nslab_nl_request(struct nslab_nl *nl, nslab_msg_builder build, const void *r
 	r = nslab_nl_flush(nl, err);
 	if (r < 0)
 		return r;
-	len = build(nl->sbuf, NL_SENDBUF_SIZE, req);
+	for (;;) {
+		len = build(nl->sbuf, nl->sbuf_cap, req);
+		if (len != -ENOBUFS || nl->sbuf_cap >= NL_SENDBUF_SIZE)
+			break;
+		r = grow_sbuf(nl);
+		if (r < 0)
+			return nslab_err(err, r, "%s: out of memory", label_or(label));
+	}
 	if (len < 0)
 		return nslab_err(err, len, "%s: cannot build netlink request: %s", label_or(label),
 				 strerror(-len));
@@ -522,5 +576,22 @@ int nslab_nl_request(struct nslab_nl *nl, nslab_msg_builder build, const void *r
 	r = 0;
 out:
 	free(rp.buf);
+	return r;
+}
+
+int nslab_nl_flush(struct nslab_nl *nl, struct nslab_error *err)
+{
+	int r = flush(nl, err);
+
+	release_rbuf(nl);
+	return r;
+}
+
+int nslab_nl_request(struct nslab_nl *nl, nslab_msg_builder build, const void *req,
+		     const char *label, nslab_nl_cb cb, void *data, struct nslab_error *err)
+{
+	int r = request(nl, build, req, label, cb, data, err);
+
+	release_rbuf(nl);
 	return r;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* From a topology to ordered operations: namespaces, bridges, veths, sysctls, addresses, routes, exec. */
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "nslab/plan.h"
+#include "nslab/sysctl.h"
 #include "util.h"
 
 static const char *const op_names[NSLAB_OP_MAX] = {
@@ -272,8 +274,12 @@ static int plan_sysctls(struct builder *b, struct nslab_error *err)
 		if (!plan->node_included[i] || b->node_ns[i] == 0)
 			continue;
 		for (size_t k = 0; k < n->n_sysctls; k++) {
-			struct nslab_op *op = add_op(plan, NSLAB_OP_SYSCTL, b->node_ns[i]);
+			struct nslab_op *op;
 
+			/* The others are written as the namespace is made (NETNS). */
+			if (!nslab_sysctl_is_per_device(n->sysctls[k].key))
+				continue;
+			op = add_op(plan, NSLAB_OP_SYSCTL, b->node_ns[i]);
 			if (!op)
 				return nslab_err(err, ENOMEM, "out of memory");
 			op->node = n;
@@ -355,6 +361,8 @@ static int plan_routes(struct builder *b, struct nslab_error *err)
 				return nslab_err(err, ENOMEM, "out of memory");
 			op->node = n;
 			op->route = &n->routes[k];
+			if (n->routes[k].family == AF_INET6)
+				plan->ns[b->node_ns[i]].uses_ipv6 = true;
 			if (n->routes[k].dev) {
 				op->ifname = n->routes[k].dev;
 				op->ifindex = find_ifindex(plan, b->node_ns[i], op->ifname);

@@ -20,12 +20,23 @@ static int sysctl_path(const char *key, char *buf, size_t size, struct nslab_err
 	return 0;
 }
 
+static int write_value(int fd, const char *key, const char *value, struct nslab_error *err)
+{
+	size_t len = strlen(value);
+	ssize_t n;
+
+	n = write(fd, value, len);
+	if (n < 0)
+		return nslab_err(err, errno, "sysctl %s=%s", key, value);
+	if ((size_t)n != len)
+		return nslab_err(err, EIO, "sysctl %s=%s: short write", key, value);
+	return 0;
+}
+
 int nslab_sysctl_write(const char *key, const char *value, struct nslab_error *err)
 {
 	char path[PATH_MAX];
 	_cleanup_close_ int fd = -1;
-	size_t len = strlen(value);
-	ssize_t n;
 	int r;
 
 	r = sysctl_path(key, path, sizeof(path), err);
@@ -34,12 +45,54 @@ int nslab_sysctl_write(const char *key, const char *value, struct nslab_error *e
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return nslab_err(err, errno, "sysctl %s", key);
-	n = write(fd, value, len);
-	if (n < 0)
-		return nslab_err(err, errno, "sysctl %s=%s", key, value);
-	if ((size_t)n != len)
-		return nslab_err(err, EIO, "sysctl %s=%s: short write", key, value);
+	return write_value(fd, key, value, err);
+}
+
+int nslab_sysctl_open_net(int *ret_fd, struct nslab_error *err)
+{
+	int fd = open("/proc/sys/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return nslab_err(err, errno, "cannot open /proc/sys/net");
+	*ret_fd = fd;
 	return 0;
+}
+
+int nslab_sysctl_write_at(int net_fd, const char *key, const char *value, struct nslab_error *err)
+{
+	char path[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if (strncmp(key, "net.", 4) != 0)
+		return nslab_err(err, EINVAL, "sysctl %s is not a net.* sysctl", key);
+	r = sysctl_path(key + 4, path, sizeof(path), err);
+	if (r < 0)
+		return r;
+	/* sysctl_path() made it "/proc/sys/..."; we want it relative to net/. */
+	fd = openat(net_fd, path + strlen("/proc/sys/"), O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nslab_err(err, errno, "sysctl %s", key);
+	return write_value(fd, key, value, err);
+}
+
+bool nslab_sysctl_is_per_device(const char *key)
+{
+	static const char *const dirs[] = { "net.ipv4.conf.", "net.ipv6.conf.", "net.ipv4.neigh.",
+					    "net.ipv6.neigh.", "net.mpls.conf." };
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		size_t n = strlen(dirs[i]);
+		const char *dev = key + n;
+		size_t len;
+
+		if (strncmp(key, dirs[i], n) != 0)
+			continue;
+		len = strcspn(dev, ".");
+		return !((len == 3 && strncmp(dev, "all", 3) == 0) ||
+			 (len == 7 && strncmp(dev, "default", 7) == 0));
+	}
+	return false;
 }
 
 int nslab_sysctl_read(const char *key, char *buf, size_t size, struct nslab_error *err)

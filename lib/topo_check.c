@@ -104,6 +104,12 @@ int topo_check_sysctl(struct ctx *c, const char *s, struct nslab_pos pos)
 			s);
 	if (strstr(s, "..") || s[0] == '.' || s[n - 1] == '.')
 		return topo_err_at(c, pos, "invalid sysctl name '%s': empty component", s);
+	/* Only net.* belongs to a network namespace; anything else is the host's. */
+	if (strncmp(s, "net.", 4) != 0)
+		return topo_err_at(c, pos,
+				   "sysctl '%s' is not per network namespace: setting it in a node "
+				   "would change the host; only net.* sysctls are allowed",
+				   s);
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f)
 			return topo_err_at(c, pos,

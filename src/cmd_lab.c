@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -117,8 +118,15 @@ int cmd_deploy(int argc, char **argv)
 		case 'f':
 			dopts.node_filter = optarg;
 			break;
-		case 'w':
-			break; /* accepted; deploy is one thread today */
+		case 'w': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (*end || n < 1 || n > 64)
+				return cli_usage_error("deploy", "--max-workers takes 1 to 64");
+			dopts.max_workers = (unsigned int)n;
+			break;
+		}
 		case 'q':
 			arg_quiet = true;
 			break;

@@ -17,9 +17,11 @@ typedef void (*nslab_progress_fn)(const char *phase, size_t done, size_t total, 
  * @node_filter:	NULL, or "a,b": build only these nodes (see plan.h)
  * @progress:		optional
  * @exec_output:	optional: called with each exec command's output
+ * @max_workers:	threads that create namespaces (0: one per CPU)
  */
 struct nslab_deploy_opts {
 	const char *node_filter;
+	unsigned int max_workers;
 	nslab_progress_fn progress;
 	void *progress_data;
 	void (*exec_output)(const char *node, const char *cmd, const char *out, void *data);

@@ -20,6 +20,8 @@ int nslab_netns_prepare(struct nslab_error *err);
 
 /**
  * nslab_netns_create() - create and pin a new namespace called @name
+ * @home_fd:	the namespace the thread returns to: the caller's current one,
+ *		or -1 to have it opened here (a caller making many passes it)
  * @inside:	optional; runs in the new namespace before the thread returns
  *		to its own (open sockets, write sysctls there: cheaper than
  *		entering it again later)
@@ -28,8 +30,8 @@ int nslab_netns_prepare(struct nslab_error *err);
  * Fails with -EEXIST when /run/netns/@name exists.  On failure nothing is
  * left behind, and the calling thread is always back in its own namespace.
  */
-int nslab_netns_create(const char *name, nslab_netns_inside_fn inside, void *data, int *ret_fd,
-		       struct nslab_error *err);
+int nslab_netns_create(const char *name, int home_fd, nslab_netns_inside_fn inside, void *data,
+		       int *ret_fd, struct nslab_error *err);
 
 /* Open /run/netns/@name (or a path with '/'); *@ret_fd is the caller's. */
 int nslab_netns_open(const char *name, int *ret_fd, struct nslab_error *err);

@@ -10,10 +10,10 @@
 #include "nslab/topo.h"
 
 enum nslab_op_type {
-	NSLAB_OP_NETNS, /* create and pin ns[op.ns], lo up, deterministic sysctls */
+	NSLAB_OP_NETNS, /* create and pin ns[op.ns]; its sysctls but per-device ones */
 	NSLAB_OP_BRIDGE, /* bridge op.ifname in op.ns (host: marked, or adopted) */
 	NSLAB_OP_VETH, /* veth op.ifname@op.ns <-> op.peer_ifname@op.peer_ns */
-	NSLAB_OP_SYSCTL, /* op.key = op.value in op.ns */
+	NSLAB_OP_SYSCTL, /* a per-device sysctl: op.key = op.value in op.ns */
 	NSLAB_OP_UP, /* set op.ifname up (and its master) in op.ns */
 	NSLAB_OP_ADDR, /* op.addr on op.ifname in op.ns */
 	NSLAB_OP_ROUTE, /* op.route in op.ns */
@@ -29,11 +29,13 @@ const char *nslab_op_type_to_string(enum nslab_op_type t);
  * @node:	the node that owns it (NULL for the host namespace)
  * @next_ifindex:	nslab picks the ifindex of every device it creates in
  *		its own namespaces (lo is 1), so nothing needs a lookup later
+ * @uses_ipv6:	an IPv6 address or route of the file is in it
  */
 struct nslab_plan_ns {
 	const char *name;
 	const struct nslab_node *node;
 	int next_ifindex;
+	bool uses_ipv6;
 };
 
 /**

@@ -3,6 +3,7 @@
 #ifndef NSLAB_SYSCTL_H
 #define NSLAB_SYSCTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "nslab/error.h"
@@ -13,6 +14,27 @@
  * thread, so this writes the sysctl of the namespace the thread is in.
  */
 int nslab_sysctl_write(const char *key, const char *value, struct nslab_error *err);
+
+/**
+ * nslab_sysctl_open_net() - open /proc/sys/net of the calling thread's
+ * namespace, for nslab_sysctl_write_at().
+ *
+ * Kernel quirk: every namespace has its own /proc/sys/net dentries, all
+ * hashed under the same parent and name, so each path lookup from
+ * /proc/sys walks a chain as long as the number of namespaces.  Opening
+ * net/ once and writing relative to it makes that cost once per namespace
+ * instead of once per sysctl.  *@ret_fd is the caller's.
+ */
+int nslab_sysctl_open_net(int *ret_fd, struct nslab_error *err);
+
+/* As nslab_sysctl_write(), for a "net." key, relative to @net_fd. */
+int nslab_sysctl_write_at(int net_fd, const char *key, const char *value, struct nslab_error *err);
+
+/*
+ * True when @key names one device (net.ipv4.conf.eth1.rp_filter): it can be
+ * written only once that device exists.  "all" and "default" are not devices.
+ */
+bool nslab_sysctl_is_per_device(const char *key);
 
 /* Read it into @buf (trailing newline removed). */
 int nslab_sysctl_read(const char *key, char *buf, size_t size, struct nslab_error *err);
