@@ -28,6 +28,7 @@ struct ns_rt {
 struct bridge_rt {
 	const char *name;
 	int ifindex;
+	bool not_bridge; /* a host device of that name that is no bridge */
 };
 
 struct apply {
@@ -74,8 +75,10 @@ static int host_link_cb(const struct nlmsghdr *nlh, void *data)
 		a->groups_in_use[a->n_groups++] = li.group;
 	}
 	for (size_t i = 0; i < a->n_bridges; i++)
-		if (streq(a->bridges[i].name, li.ifname))
+		if (streq(a->bridges[i].name, li.ifname)) {
 			a->bridges[i].ifindex = li.ifindex;
+			a->bridges[i].not_bridge = !li.kind || !streq(li.kind, "bridge");
+		}
 	return 0;
 }
 
@@ -212,10 +215,23 @@ static int do_netns(struct apply *a, const struct nslab_op *op, struct nslab_err
 	};
 	int r;
 
+	/* Never journal (and so never delete) a namespace someone else made. */
+	if (nslab_netns_exists(name))
+		return nslab_err(
+			err, EEXIST,
+			"node %s: network namespace '%s' exists already and is not this lab's\n"
+			"hint: remove it (ip netns del %s) or choose another prefix or lab name",
+			op->node->name, name, name);
 	r = nslab_state_journal(a->st, "netns", name, err);
 	if (r < 0)
 		return r;
 	r = nslab_netns_create(name, a->rt[0].fd, netns_inside, &in, &rt->fd, err);
+	if (r == -EEXIST) {
+		/* Made by someone else since the check above: not ours to remove. */
+		struct nslab_error e;
+
+		nslab_state_journal(a->st, "netns-kept", name, &e);
+	}
 	if (r < 0)
 		return nslab_err_prefix(err, "node %s", op->node->name);
 	return 0;
@@ -282,6 +298,10 @@ static int do_bridge(struct apply *a, const struct nslab_op *op, struct nslab_er
 
 	if (op->ns == 0) {
 		br = find_bridge(a, op->ifname);
+		if (br && br->ifindex && br->not_bridge)
+			return nslab_err(err, EEXIST,
+					 "node %s: host interface '%s' exists and is not a bridge",
+					 op->node->name, op->ifname);
 		/* A bridge that exists already is used, never owned. */
 		if (br && br->ifindex)
 			return 0;
@@ -622,7 +642,7 @@ static int open_host(struct apply *a, struct nslab_error *err)
 {
 	a->rt[0].fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (a->rt[0].fd < 0)
-		return nslab_err(err, errno, "cannot open the host network namespace");
+		return nslab_err_sys(err, errno, "cannot open the host network namespace");
 	return nslab_nl_open(&a->rt[0].nl, err);
 }
 

@@ -73,6 +73,14 @@ static int journal_cb(const char *kind, const char *name, void *data)
 		return push(&j->netns, &j->netns_cap, &j->n_netns, name);
 	} else if (streq(kind, "hosts")) {
 		return push(&j->hosts, &j->hosts_cap, &j->n_hosts, name);
+	} else if (streq(kind, "netns-kept")) {
+		/* Not ours: made by someone else while we tried (parallel: search back). */
+		for (size_t i = j->n_netns; i-- > 0;)
+			if (streq(j->netns[i], name)) {
+				free(j->netns[i]);
+				j->netns[i] = j->netns[--j->n_netns];
+				break;
+			}
 	} else if (streq(kind, "hosts-kept")) {
 		/* Not ours after all: the user's file stays. */
 		if (j->n_hosts && streq(j->hosts[j->n_hosts - 1], name))

@@ -24,6 +24,25 @@ int nslab_err(struct nslab_error *err, int code, const char *fmt, ...)
 	return -code;
 }
 
+int nslab_err_sys(struct nslab_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	code = abs(code);
+	if (code == 0)
+		code = EINVAL;
+	if (err) {
+		err->code = code;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+		n = strlen(err->msg);
+		snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerror(code));
+	}
+	return -code;
+}
+
 int nslab_err_prefix(struct nslab_error *err, const char *fmt, ...)
 {
 	char prefix[NSLAB_ERR_MSG_MAX], old[NSLAB_ERR_MSG_MAX];

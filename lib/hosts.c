@@ -137,15 +137,15 @@ int nslab_hosts_write(const char *netns, const char *text, size_t len, struct ns
 	snprintf(dir, sizeof(dir), "%s/%s", NSLAB_ETC_NETNS, netns);
 	snprintf(path, sizeof(path), "%s/hosts", dir);
 	if (mkdir(NSLAB_ETC_NETNS, 0755) < 0 && errno != EEXIST)
-		return nslab_err(err, errno, "cannot create %s", NSLAB_ETC_NETNS);
+		return nslab_err_sys(err, errno, "cannot create %s", NSLAB_ETC_NETNS);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return nslab_err(err, errno, "cannot create %s", dir);
+		return nslab_err_sys(err, errno, "cannot create %s", dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno; /* EEXIST: the user's own file */
 	n = write(fd, text, len);
 	if (n < 0 || (size_t)n != len)
-		return nslab_err(err, n < 0 ? errno : EIO, "cannot write %s", path);
+		return nslab_err_sys(err, n < 0 ? errno : EIO, "cannot write %s", path);
 	return 0;
 }
 
@@ -156,7 +156,7 @@ int nslab_hosts_remove(const char *netns, struct nslab_error *err)
 	snprintf(dir, sizeof(dir), "%s/%s", NSLAB_ETC_NETNS, netns);
 	snprintf(path, sizeof(path), "%s/hosts", dir);
 	if (unlink(path) < 0 && errno != ENOENT)
-		return nslab_err(err, errno, "cannot remove %s", path);
+		return nslab_err_sys(err, errno, "cannot remove %s", path);
 	/* The directory may hold the user's files: then it stays. */
 	rmdir(dir);
 	return 0;

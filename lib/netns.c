@@ -30,7 +30,7 @@ int nslab_netns_prepare(struct nslab_error *err)
 	if (done)
 		return 0;
 	if (mkdir(NSLAB_NETNS_DIR, 0755) < 0 && errno != EEXIST)
-		return nslab_err(err, errno, "cannot create %s", NSLAB_NETNS_DIR);
+		return nslab_err_sys(err, errno, "cannot create %s", NSLAB_NETNS_DIR);
 	/*
 	 * As iproute2: make /run/netns a shared mount point so that the bind
 	 * mounts pinning namespaces propagate into mount namespaces made later
@@ -39,10 +39,10 @@ int nslab_netns_prepare(struct nslab_error *err)
 	 */
 	while (mount("", NSLAB_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) < 0) {
 		if (errno != EINVAL)
-			return nslab_err(err, errno, "cannot make %s a shared mount",
-					 NSLAB_NETNS_DIR);
+			return nslab_err_sys(err, errno, "cannot make %s a shared mount",
+					     NSLAB_NETNS_DIR);
 		if (mount(NSLAB_NETNS_DIR, NSLAB_NETNS_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
-			return nslab_err(err, errno, "cannot bind-mount %s", NSLAB_NETNS_DIR);
+			return nslab_err_sys(err, errno, "cannot bind-mount %s", NSLAB_NETNS_DIR);
 	}
 	done = true;
 	return 0;
@@ -51,7 +51,7 @@ int nslab_netns_prepare(struct nslab_error *err)
 int nslab_netns_enter(int fd, struct nslab_error *err)
 {
 	if (setns(fd, CLONE_NEWNET) < 0)
-		return nslab_err(err, errno, "setns");
+		return nslab_err_sys(err, errno, "setns");
 	return 0;
 }
 
@@ -68,27 +68,27 @@ int nslab_netns_create(const char *name, int home_fd, nslab_netns_inside_fn insi
 	if (orig < 0) {
 		orig = own = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 		if (orig < 0)
-			return nslab_err(err, errno, "cannot open /proc/thread-self/ns/net");
+			return nslab_err_sys(err, errno, "cannot open /proc/thread-self/ns/net");
 	}
 	pin = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
 	if (pin < 0)
-		return nslab_err(err, errno, "cannot create %s", path);
+		return nslab_err_sys(err, errno, "cannot create %s", path);
 	close(pin);
 
 	/* unshare() affects the calling thread only; we go back with setns(). */
 	if (unshare(CLONE_NEWNET) < 0) {
-		r = nslab_err(err, errno, "cannot create netns '%s'", name);
+		r = nslab_err_sys(err, errno, "cannot create netns '%s'", name);
 		unlink(path);
 		return r;
 	}
 	if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) < 0) {
-		r = nslab_err(err, errno, "cannot pin netns '%s' on %s", name, path);
+		r = nslab_err_sys(err, errno, "cannot pin netns '%s' on %s", name, path);
 		goto fail;
 	}
 	if (ret_fd) {
 		fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
-			r = nslab_err(err, errno, "cannot open netns '%s'", name);
+			r = nslab_err_sys(err, errno, "cannot open netns '%s'", name);
 			goto fail;
 		}
 	}
@@ -98,13 +98,13 @@ int nslab_netns_create(const char *name, int home_fd, nslab_netns_inside_fn insi
 			goto fail;
 	}
 	if (setns(orig, CLONE_NEWNET) < 0)
-		return nslab_err(err, errno, "cannot return from netns '%s'", name);
+		return nslab_err_sys(err, errno, "cannot return from netns '%s'", name);
 	if (ret_fd)
 		*ret_fd = TAKE_FD(fd);
 	return 0;
 fail:
 	if (setns(orig, CLONE_NEWNET) < 0)
-		return nslab_err(err, errno, "cannot return from netns '%s'", name);
+		return nslab_err_sys(err, errno, "cannot return from netns '%s'", name);
 	umount2(path, MNT_DETACH);
 	unlink(path);
 	return r;
@@ -120,7 +120,7 @@ int nslab_netns_open(const char *name, int *ret_fd, struct nslab_error *err)
 		return r;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return nslab_err(err, errno, "cannot open netns '%s'", name);
+		return nslab_err_sys(err, errno, "cannot open netns '%s'", name);
 	*ret_fd = fd;
 	return 0;
 }
@@ -144,8 +144,8 @@ int nslab_netns_unpin(const char *name, struct nslab_error *err)
 		return r;
 	/* EINVAL: not a mount point (a deploy killed before the bind mount). */
 	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-		return nslab_err(err, errno, "cannot unmount %s", path);
+		return nslab_err_sys(err, errno, "cannot unmount %s", path);
 	if (unlink(path) < 0 && errno != ENOENT)
-		return nslab_err(err, errno, "cannot remove %s", path);
+		return nslab_err_sys(err, errno, "cannot remove %s", path);
 	return 0;
 }

@@ -132,6 +132,9 @@ static int plan_namespaces(struct builder *b, struct nslab_error *err)
 		plan->ns[ns].node = n;
 		plan->ns[ns].next_ifindex = 2; /* lo is 1 */
 		b->node_ns[i] = ns;
+		/* exec commands may configure IPv6 the file does not show. */
+		if (n->n_exec)
+			plan->ns[ns].uses_ipv6 = true;
 		if (!plan->node_included[i])
 			continue;
 		op = add_op(plan, NSLAB_OP_NETNS, ns);
@@ -338,6 +341,8 @@ static int plan_addrs(struct builder *b, struct nslab_error *err)
 				op->ifindex = idx;
 				op->addr =
 					k < ep->n_ipv4 ? ep->ipv4[k].s : ep->ipv6[k - ep->n_ipv4].s;
+				if (k >= ep->n_ipv4)
+					plan->ns[ns].uses_ipv6 = true;
 			}
 		}
 	}

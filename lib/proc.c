@@ -115,12 +115,12 @@ int nslab_proc_spawn(const struct nslab_spawn *s, pid_t *ret_pid, struct nslab_e
 	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
-		return nslab_err(err, errno, "pipe");
+		return nslab_err_sys(err, errno, "pipe");
 	pid = fork();
 	if (pid < 0) {
 		close(p[0]);
 		close(p[1]);
-		return nslab_err(err, errno, "fork");
+		return nslab_err_sys(err, errno, "fork");
 	}
 	if (pid == 0) {
 		close(p[0]);
@@ -153,7 +153,7 @@ int nslab_proc_wait(pid_t pid, int *ret_status, struct nslab_error *err)
 
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return nslab_err(err, errno, "waitpid");
+			return nslab_err_sys(err, errno, "waitpid");
 	if (WIFEXITED(status))
 		*ret_status = WEXITSTATUS(status);
 	else if (WIFSIGNALED(status))
@@ -174,7 +174,7 @@ int nslab_proc_run_sh(const struct nslab_spawn *s, const char *cmd, char *out, s
 	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
-		return nslab_err(err, errno, "pipe");
+		return nslab_err_sys(err, errno, "pipe");
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	sp.argv = argv;
 	sp.stdin_fd = devnull;

@@ -74,14 +74,14 @@ static int write_atomic(const char *path, const char *buf, size_t len, struct ns
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return nslab_err(err, errno, "cannot write %s", tmp);
+		return nslab_err_sys(err, errno, "cannot write %s", tmp);
 	r = write_all(fd, buf, len);
 	if (r < 0) {
 		unlink(tmp);
-		return nslab_err(err, r, "cannot write %s", tmp);
+		return nslab_err_sys(err, r, "cannot write %s", tmp);
 	}
 	if (rename(tmp, path) < 0) {
-		r = nslab_err(err, errno, "cannot rename %s", tmp);
+		r = nslab_err_sys(err, errno, "cannot rename %s", tmp);
 		unlink(tmp);
 		return r;
 	}
@@ -96,7 +96,7 @@ int nslab_state_create(const char *lab, const char *text, size_t len, struct nsl
 	int r;
 
 	if (mkdir(nslab_state_rundir(), 0755) < 0 && errno != EEXIST)
-		return nslab_err(err, errno, "cannot create %s", nslab_state_rundir());
+		return nslab_err_sys(err, errno, "cannot create %s", nslab_state_rundir());
 	r = state_new(lab, &st, err);
 	if (r < 0)
 		return r;
@@ -106,17 +106,17 @@ int nslab_state_create(const char *lab, const char *text, size_t len, struct nsl
 		nslab_state_close(st);
 		if (r == -EEXIST)
 			return nslab_err(err, EEXIST, "lab '%s' is already deployed", lab);
-		return nslab_err(err, r, "cannot create %s/%s", nslab_state_rundir(), lab);
+		return nslab_err_sys(err, r, "cannot create %s/%s", nslab_state_rundir(), lab);
 	}
 	st->dirfd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (st->dirfd < 0 || flock(st->dirfd, LOCK_EX) < 0) {
-		r = nslab_err(err, errno, "cannot lock %s", st->dir);
+		r = nslab_err_sys(err, errno, "cannot lock %s", st->dir);
 		goto fail;
 	}
 	snprintf(jpath, sizeof(jpath), "%s/journal", st->dir);
 	st->journal = open(jpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (st->journal < 0) {
-		r = nslab_err(err, errno, "cannot create %s", jpath);
+		r = nslab_err_sys(err, errno, "cannot create %s", jpath);
 		goto fail;
 	}
 	r = write_atomic(st->topo, text, len, err);
@@ -147,10 +147,10 @@ int nslab_state_open(const char *lab, struct nslab_state **ret, struct nslab_err
 		nslab_state_close(st);
 		if (r == -ENOENT)
 			return nslab_err(err, ENOENT, "no lab '%s' is deployed", lab);
-		return nslab_err(err, r, "cannot open %s/%s", nslab_state_rundir(), lab);
+		return nslab_err_sys(err, r, "cannot open %s/%s", nslab_state_rundir(), lab);
 	}
 	if (flock(st->dirfd, LOCK_EX) < 0) {
-		r = nslab_err(err, errno, "cannot lock %s", st->dir);
+		r = nslab_err_sys(err, errno, "cannot lock %s", st->dir);
 		nslab_state_close(st);
 		return r;
 	}
@@ -162,7 +162,7 @@ int nslab_state_open(const char *lab, struct nslab_state **ret, struct nslab_err
 	snprintf(jpath, sizeof(jpath), "%s/journal", st->dir);
 	st->journal = open(jpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (st->journal < 0) {
-		r = nslab_err(err, errno, "cannot open %s", jpath);
+		r = nslab_err_sys(err, errno, "cannot open %s", jpath);
 		nslab_state_close(st);
 		return r;
 	}
@@ -182,7 +182,7 @@ int nslab_state_journal(struct nslab_state *st, const char *kind, const char *na
 	/* One write() of one line with O_APPEND: a kill leaves whole lines. */
 	r = write_all(st->journal, line, n);
 	if (r < 0)
-		return nslab_err(err, r, "cannot write the journal of %s", st->dir);
+		return nslab_err_sys(err, r, "cannot write the journal of %s", st->dir);
 	return 0;
 }
 
@@ -193,7 +193,7 @@ static int read_file(const char *path, char **ret, size_t *ret_len, struct nslab
 	char *buf = NULL;
 
 	if (fd < 0)
-		return nslab_err(err, errno, "cannot read %s", path);
+		return nslab_err_sys(err, errno, "cannot read %s", path);
 	for (;;) {
 		ssize_t n;
 
@@ -213,7 +213,7 @@ static int read_file(const char *path, char **ret, size_t *ret_len, struct nslab
 			continue;
 		if (n < 0) {
 			free(buf);
-			return nslab_err(err, errno, "cannot read %s", path);
+			return nslab_err_sys(err, errno, "cannot read %s", path);
 		}
 		if (n == 0)
 			break;
@@ -270,18 +270,18 @@ int nslab_state_remove(struct nslab_state *st, struct nslab_error *err)
 
 	fd = dup(st->dirfd);
 	if (fd < 0)
-		return nslab_err(err, errno, "dup");
+		return nslab_err_sys(err, errno, "dup");
 	d = fdopendir(fd);
 	if (!d) {
 		close(fd);
-		return nslab_err(err, errno, "cannot list %s", st->dir);
+		return nslab_err_sys(err, errno, "cannot list %s", st->dir);
 	}
 	while ((e = readdir(d)))
 		if (!streq(e->d_name, ".") && !streq(e->d_name, ".."))
 			unlinkat(st->dirfd, e->d_name, 0);
 	closedir(d);
 	if (rmdir(st->dir) < 0 && errno != ENOENT)
-		return nslab_err(err, errno, "cannot remove %s", st->dir);
+		return nslab_err_sys(err, errno, "cannot remove %s", st->dir);
 	return 0;
 }
 
@@ -300,7 +300,7 @@ int nslab_state_list(char ***ret_names, size_t *ret_n, struct nslab_error *err)
 	d = opendir(nslab_state_rundir());
 	if (!d) {
 		if (errno != ENOENT)
-			return nslab_err(err, errno, "cannot list %s", nslab_state_rundir());
+			return nslab_err_sys(err, errno, "cannot list %s", nslab_state_rundir());
 	} else {
 		while ((e = readdir(d))) {
 			if (e->d_name[0] == '.')

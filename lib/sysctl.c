@@ -27,7 +27,7 @@ static int write_value(int fd, const char *key, const char *value, struct nslab_
 
 	n = write(fd, value, len);
 	if (n < 0)
-		return nslab_err(err, errno, "sysctl %s=%s", key, value);
+		return nslab_err_sys(err, errno, "sysctl %s=%s", key, value);
 	if ((size_t)n != len)
 		return nslab_err(err, EIO, "sysctl %s=%s: short write", key, value);
 	return 0;
@@ -44,7 +44,7 @@ int nslab_sysctl_write(const char *key, const char *value, struct nslab_error *e
 		return r;
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return nslab_err(err, errno, "sysctl %s", key);
+		return nslab_err_sys(err, errno, "sysctl %s", key);
 	return write_value(fd, key, value, err);
 }
 
@@ -53,7 +53,7 @@ int nslab_sysctl_open_net(int *ret_fd, struct nslab_error *err)
 	int fd = open("/proc/sys/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
-		return nslab_err(err, errno, "cannot open /proc/sys/net");
+		return nslab_err_sys(err, errno, "cannot open /proc/sys/net");
 	*ret_fd = fd;
 	return 0;
 }
@@ -72,7 +72,7 @@ int nslab_sysctl_write_at(int net_fd, const char *key, const char *value, struct
 	/* sysctl_path() made it "/proc/sys/..."; we want it relative to net/. */
 	fd = openat(net_fd, path + strlen("/proc/sys/"), O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return nslab_err(err, errno, "sysctl %s", key);
+		return nslab_err_sys(err, errno, "sysctl %s", key);
 	return write_value(fd, key, value, err);
 }
 
@@ -107,10 +107,10 @@ int nslab_sysctl_read(const char *key, char *buf, size_t size, struct nslab_erro
 		return r;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return nslab_err(err, errno, "sysctl %s", key);
+		return nslab_err_sys(err, errno, "sysctl %s", key);
 	n = read(fd, buf, size - 1);
 	if (n < 0)
-		return nslab_err(err, errno, "sysctl %s", key);
+		return nslab_err_sys(err, errno, "sysctl %s", key);
 	buf[n] = '\0';
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';

@@ -28,6 +28,13 @@ struct nslab_error {
 int nslab_err(struct nslab_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * nslab_err_sys() - as nslab_err(), with ": <strerror(code)>" appended, for
+ * failed system calls: "cannot create /run/netns/x: File exists".
+ */
+int nslab_err_sys(struct nslab_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /**
  * nslab_err_prefix() - put context in front of an error already recorded
  * Return: -err->code
