@@ -383,6 +383,41 @@ out:
 	return r;
 }
 
+/*
+ * A Linux bridge numbers its ports with 10 bits and port 0 is reserved
+ * (BR_MAX_PORTS): the 1,024th port fails with EXFULL halfway through a
+ * deploy.  Say so here, at the link that is one too many.
+ */
+#define BRIDGE_MAX_PORTS 1023
+
+static int check_bridge_ports(struct ctx *c)
+{
+	const struct nslab_topo *t = c->topo;
+	unsigned int *ports = calloc(t->n_nodes + 1, sizeof(*ports));
+
+	if (!ports)
+		return nslab_err(c->err, ENOMEM, "out of memory");
+	for (size_t i = 0; i < t->n_links; i++)
+		for (int e = 0; e < 2; e++) {
+			const struct nslab_endpoint *ep = &t->links[i].ep[e];
+			const struct nslab_node *nd = &t->nodes[ep->node];
+
+			if (nd->kind != NSLAB_KIND_BRIDGE && nd->kind != NSLAB_KIND_SWITCH)
+				continue;
+			if (++ports[ep->node] > BRIDGE_MAX_PORTS) {
+				free(ports);
+				return topo_err_at(c, ep->pos,
+						   "%s node '%s' has more than %d ports; a Linux bridge "
+						   "takes at most %d\nhint: split its links over several "
+						   "bridges or switch nodes linked to each other",
+						   nslab_kind_to_string(nd->kind), nd->name,
+						   BRIDGE_MAX_PORTS, BRIDGE_MAX_PORTS);
+			}
+		}
+	free(ports);
+	return 0;
+}
+
 int topo_parse_links(struct ctx *c, yaml_node_t *n)
 {
 	if (topo_is_null(n))
@@ -403,5 +438,5 @@ int topo_parse_links(struct ctx *c, yaml_node_t *n)
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return check_bridge_ports(c);
 }

@@ -653,19 +653,22 @@ static void test_big(void)
 			buf + len, cap - len,
 			"    n%zu: {labels: {i: \"%zu\"}, sysctls: {net.ipv4.ip_forward: 1}}\n", i,
 			i);
-	len += (size_t)snprintf(buf + len, cap - len, "    sw: {kind: switch}\n  links:\n");
+	/* a bridge takes at most 1,023 ports: 1,000 hosts per switch */
+	for (size_t k = 0; k < n / 1000; k++)
+		len += (size_t)snprintf(buf + len, cap - len, "    sw%zu: {kind: switch}\n", k);
+	len += (size_t)snprintf(buf + len, cap - len, "  links:\n");
 	for (size_t i = 0; i < n; i++)
 		len += (size_t)snprintf(
 			buf + len, cap - len,
-			"    - endpoints: [n%zu:eth1, sw:p%zu]\n      ipv4: [10.%zu.%zu.1/24]\n", i,
-			i, i / 256, i % 256);
+			"    - endpoints: [n%zu:eth1, sw%zu:p%zu]\n      ipv4: [10.%zu.%zu.1/24]\n",
+			i, i / 1000, i, i / 256, i % 256);
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	r = nslab_topo_parse("big.yml", buf, len, &t, &err);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	if (!is_int(r, 0, "5,000 nodes parse"))
 		printf("#   %s\n", err.msg);
 	if (t) {
-		is_int(t->n_nodes, n + 1, "node count");
+		is_int(t->n_nodes, n + n / 1000, "node count");
 		is_int(t->n_links, n, "link count");
 		is_int(nslab_topo_find_node(t, "n4999"), 4999, "find_node via the index");
 		is_str(t->links[n - 1].ep[1].ifname, "p4999", "last port");
@@ -676,8 +679,43 @@ static void test_big(void)
 	free(buf);
 }
 
+/* The 1,024th port of one bridge is an error at that link, not halfway through a deploy. */
+static void test_bridge_ports(void)
+{
+	size_t cap = 1100 * 64, len = 0;
+	char *buf = malloc(cap);
+	struct nslab_error err = { 0 };
+	struct nslab_topo *t = NULL;
+	int r;
+
+	if (!ok(buf != NULL, "allocate"))
+		return;
+	len += (size_t)snprintf(buf + len, cap - len,
+				"name: ports\ntopology:\n  nodes:\n    br: {kind: bridge}\n");
+	for (size_t i = 0; i < 1024; i++)
+		len += (size_t)snprintf(buf + len, cap - len, "    h%zu: {}\n", i);
+	len += (size_t)snprintf(buf + len, cap - len, "  links:\n");
+	for (size_t i = 0; i < 1024; i++)
+		len += (size_t)snprintf(buf + len, cap - len,
+					"    - endpoints: [\"h%zu:eth1\", \"br:p%zu\"]\n", i, i);
+	r = nslab_topo_parse("ports.yml", buf, len, &t, &err);
+	is_int(r, -EINVAL, "1,024 ports on one bridge are refused");
+	is_str(strtok(err.msg, "\n"),
+	       "ports.yml:2053:33: bridge node 'br' has more than 1023 ports; a Linux bridge takes at "
+	       "most 1023",
+	       "the message names the bridge and the link that is one too many");
+	nslab_topo_free(t);
+	/* 1,023 is fine */
+	len = (size_t)(strstr(buf, "    - endpoints: [\"h1023:") - buf);
+	r = nslab_topo_parse("ports.yml", buf, len, &t, &err);
+	is_int(r, 0, "1,023 ports are fine");
+	nslab_topo_free(t);
+	free(buf);
+}
+
 int main(void)
 {
+	test_bridge_ports();
 	test_kinds();
 	test_bridge();
 	test_routers();
