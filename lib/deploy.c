@@ -571,6 +571,7 @@ static int write_hosts(struct apply *a, struct nslab_error *err)
 
 struct netns_worker {
 	struct apply *a;
+	bool reporter;
 	atomic_size_t *next;
 	size_t first, end;
 	atomic_int *failed;
@@ -594,6 +595,9 @@ static void *netns_worker(void *data)
 			break;
 		}
 		atomic_fetch_add(&w->a->done, 1);
+		/* Only the calling thread reports; the callback is the CLI's. */
+		if (w->reporter)
+			progress(w->a, "netns");
 	}
 	return NULL;
 }
@@ -627,6 +631,7 @@ static int netns_phase(struct apply *a, size_t first, size_t end, unsigned int w
 			break;
 		started++;
 	}
+	w[0].reporter = true;
 	netns_worker(&w[0]);
 	for (unsigned int t = 1; t < started; t++)
 		pthread_join(tid[t], NULL);
@@ -703,6 +708,8 @@ static int apply_plan(struct apply *a, struct nslab_error *err)
 			    !(phase >= NSLAB_OP_UP && op->type >= NSLAB_OP_UP &&
 			      op->type <= NSLAB_OP_ROUTE))
 				break;
+			if ((a->done & 31) == 0)
+				progress(a, nslab_op_type_to_string(phase));
 			switch (op->type) {
 			case NSLAB_OP_NETNS:
 				r = do_netns(a, op, err);
@@ -811,7 +818,7 @@ int nslab_lab_deploy(const struct nslab_topo *topo, const struct nslab_deploy_op
 		struct nslab_error undo_err = { 0 };
 
 		/* All or nothing: remove what this run made, newest state first. */
-		if (lab_undo(st, topo->name, &undo_err) < 0)
+		if (lab_undo(st, topo->name, NULL, NULL, &undo_err) < 0)
 			snprintf(err->msg + strlen(err->msg), sizeof(err->msg) - strlen(err->msg),
 				 "\nundo failed too: %s", undo_err.msg);
 		nslab_state_remove(st, NULL);

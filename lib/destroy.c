@@ -91,7 +91,8 @@ static int journal_cb(const char *kind, const char *name, void *data)
 	return 0;
 }
 
-int lab_undo(struct nslab_state *st, const char *lab, struct nslab_error *err)
+int lab_undo(struct nslab_state *st, const char *lab, nslab_progress_fn progress,
+	     void *progress_data, struct nslab_error *err)
 {
 	struct journal j = { 0 };
 	struct nslab_link_req req;
@@ -109,6 +110,9 @@ int lab_undo(struct nslab_state *st, const char *lab, struct nslab_error *err)
 	for (size_t i = j.n_netns; i-- > 0;) {
 		struct nslab_error e;
 
+		if (progress && ((j.n_netns - i) & 31) == 1)
+			progress("unpin", j.n_netns - 1 - i, j.n_netns + j.n_hosts + 1,
+				 progress_data);
 		if (nslab_netns_unpin(j.netns[i], &e) < 0 && first == 0) {
 			first = -e.code;
 			if (err)
@@ -120,6 +124,8 @@ int lab_undo(struct nslab_state *st, const char *lab, struct nslab_error *err)
 	 * veths) carry its device group from their creation on: one request
 	 * deletes them all.  A bridge that existed before has another group.
 	 */
+	if (progress)
+		progress("devices", j.n_netns, j.n_netns + j.n_hosts + 1, progress_data);
 	if (j.group) {
 		r = nslab_nl_open(&nl, err);
 		if (r < 0)
@@ -143,6 +149,9 @@ int lab_undo(struct nslab_state *st, const char *lab, struct nslab_error *err)
 				*err = e;
 		}
 	}
+	if (progress)
+		progress("done", j.n_netns + j.n_hosts + 1, j.n_netns + j.n_hosts + 1,
+			 progress_data);
 	r = first;
 out:
 	nslab_strv_free(j.netns, j.n_netns);
@@ -150,7 +159,8 @@ out:
 	return r;
 }
 
-int nslab_lab_destroy(const char *name, struct nslab_error *err)
+int nslab_lab_destroy(const char *name, nslab_progress_fn progress, void *progress_data,
+		      struct nslab_error *err)
 {
 	struct nslab_state *st = NULL;
 	int r;
@@ -158,7 +168,7 @@ int nslab_lab_destroy(const char *name, struct nslab_error *err)
 	r = nslab_state_open(name, &st, err);
 	if (r < 0)
 		return r;
-	r = lab_undo(st, name, err);
+	r = lab_undo(st, name, progress, progress_data, err);
 	if (r >= 0)
 		r = nslab_state_remove(st, err);
 	nslab_state_close(st);

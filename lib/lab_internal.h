@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "nslab/error.h"
+#include "nslab/lab.h"
 #include "nslab/state.h"
 
 /*
@@ -15,6 +16,7 @@
 int lab_escape_text(const char *text, size_t len, char **ret, size_t *ret_len);
 
 /* Remove every kernel object the journal of @st names (the lock is held). */
-int lab_undo(struct nslab_state *st, const char *lab, struct nslab_error *err);
+int lab_undo(struct nslab_state *st, const char *lab, nslab_progress_fn progress,
+	     void *progress_data, struct nslab_error *err);
 
 #endif

@@ -406,12 +406,13 @@ static int check_bridge_ports(struct ctx *c)
 				continue;
 			if (++ports[ep->node] > BRIDGE_MAX_PORTS) {
 				free(ports);
-				return topo_err_at(c, ep->pos,
-						   "%s node '%s' has more than %d ports; a Linux bridge "
-						   "takes at most %d\nhint: split its links over several "
-						   "bridges or switch nodes linked to each other",
-						   nslab_kind_to_string(nd->kind), nd->name,
-						   BRIDGE_MAX_PORTS, BRIDGE_MAX_PORTS);
+				return topo_err_at(
+					c, ep->pos,
+					"%s node '%s' has more than %d ports; a Linux bridge "
+					"takes at most %d\nhint: split its links over several "
+					"bridges or switch nodes linked to each other",
+					nslab_kind_to_string(nd->kind), nd->name, BRIDGE_MAX_PORTS,
+					BRIDGE_MAX_PORTS);
 			}
 		}
 	free(ports);

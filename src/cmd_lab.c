@@ -36,27 +36,50 @@ static double now_ms(void)
 
 struct progress {
 	double start;
+	double last;
+	char phase[16];
 	bool tty;
 	bool shown;
 };
 
-/* Progress on a terminal only, for labs with more than ~50 operations. */
+/*
+ * Progress on a terminal only (stdout and stderr both), for work of more
+ * than ~50 operations, redrawn at most every 50 ms; -v prints each phase
+ * with its time instead.
+ */
 static void show_progress(const char *phase, size_t done, size_t total, void *data)
 {
 	struct progress *p = data;
+	double now = now_ms();
+	bool last = streq(phase, "done");
 
 	if (arg_verbose) {
-		fprintf(stderr, "nslab: %8.1f ms  %-7s %zu/%zu\n", now_ms() - p->start, phase, done,
-			total);
+		/* each phase once, as it starts */
+		if (!streq(phase, p->phase))
+			fprintf(stderr, "nslab: %8.1f ms  %-7s %zu/%zu\n", now - p->start, phase,
+				done, total);
+		snprintf(p->phase, sizeof(p->phase), "%s", phase);
 		return;
 	}
-	if (!p->tty || total < 50)
+	if (!p->tty || total < 50 || (!last && now - p->last < 50))
 		return;
+	p->last = now;
 	fprintf(stderr, "\r\033[Knslab: %-7s %zu/%zu operations  %.0f ms", phase, done, total,
-		now_ms() - p->start);
+		now - p->start);
 	p->shown = true;
-	if (streq(phase, "done"))
+	if (last)
 		fputc('\n', stderr);
+}
+
+static struct progress progress_new(void)
+{
+	double now = now_ms();
+
+	return (struct progress){
+		.start = now,
+		.last = now - 1e3,
+		.tty = !arg_quiet && isatty(STDOUT_FILENO) && isatty(STDERR_FILENO),
+	};
 }
 
 static void show_exec_output(const char *node, const char *cmd, const char *out, void *data)
@@ -65,12 +88,91 @@ static void show_exec_output(const char *node, const char *cmd, const char *out,
 		fprintf(stderr, "nslab: %s: %s:\n%s", node, cmd, out);
 }
 
+static long read_long(const char *path)
+{
+	char buf[32] = "";
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return buf[0] ? strtol(buf, NULL, 10) : -1;
+}
+
+static int write_str(const char *path, const char *value)
+{
+	FILE *f = fopen(path, "we");
+	int r = 0;
+
+	if (!f)
+		return -errno;
+	if (fputs(value, f) < 0)
+		r = -EIO;
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+/*
+ * Limits of the host that large labs meet, said before they bite; with
+ * --tune-host (the user's permission) nslab changes them.
+ */
+static void host_limits(const struct nslab_topo *t, bool tune)
+{
+	static const char *const tunnels[] = { "ipip",	  "ip_gre", "sit",    "ip6_tunnel",
+					       "ip6_gre", "ip_vti", "ip6_vti" };
+	const char *fb = "/proc/sys/net/core/fb_tunnels_only_for_init_net";
+	const char *gc3 = "/proc/sys/net/ipv4/neigh/default/gc_thresh3";
+	size_t want = 4 * t->n_links;
+	bool loaded = false;
+	char path[64], val[32];
+	long v;
+
+	for (size_t i = 0; i < ARRAY_SIZE(tunnels); i++) {
+		snprintf(path, sizeof(path), "/sys/module/%s", tunnels[i]);
+		loaded |= access(path, F_OK) == 0;
+	}
+	/* Each loaded tunnel module adds its fallback devices to every new namespace. */
+	if (loaded && t->n_nodes > 50 && read_long(fb) == 0) {
+		if (tune && write_str(fb, "1") == 0)
+			fprintf(stderr, "nslab: set net.core.fb_tunnels_only_for_init_net=1\n");
+		else if (!arg_quiet)
+			fprintf(stderr,
+				"nslab: note: tunnel modules add fallback devices to every "
+				"namespace; "
+				"--tune-host sets net.core.fb_tunnels_only_for_init_net=1, which "
+				"makes big labs deploy faster\n");
+	}
+	/* The neighbour (ARP/NDP) table is one for all namespaces. */
+	v = read_long(gc3);
+	if (t->n_links > 256 && v >= 0 && (size_t)v < want) {
+		if (tune) {
+			snprintf(val, sizeof(val), "%zu", want);
+			if (write_str(gc3, val) == 0)
+				fprintf(stderr, "nslab: set net.ipv4.neigh.default.gc_thresh3=%s\n",
+					val);
+		} else if (!arg_quiet) {
+			fprintf(stderr,
+				"nslab: note: all namespaces share one neighbour table of at most "
+				"%ld entries (net.ipv4.neigh.default.gc_thresh3); traffic across "
+				"this lab's %zu links may need %zu (\"neighbor table overflow\"): "
+				"--tune-host raises it\n",
+				v, t->n_links, want);
+		}
+	}
+}
+
 static int destroy_one(const char *name, bool note_absent)
 {
+	struct progress prog = progress_new();
 	struct nslab_error err = { 0 };
 	int r;
 
-	r = nslab_lab_destroy(name, &err);
+	r = nslab_lab_destroy(name, show_progress, &prog, &err);
+	if (prog.shown && r < 0)
+		fputc('\n', stderr);
 	if (r == -ENOENT) {
 		if (note_absent)
 			fprintf(stderr, "nslab: lab '%s' is not deployed; nothing to do\n", name);
@@ -92,11 +194,12 @@ int cmd_deploy(int argc, char **argv)
 		{ "reconfigure", no_argument, NULL, 'r' },
 		{ "node-filter", required_argument, NULL, 'f' },
 		{ "max-workers", required_argument, NULL, 'w' },
+		{ "tune-host", no_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{},
 	};
-	struct progress prog = { .start = now_ms(), .tty = isatty(STDERR_FILENO) };
+	struct progress prog;
 	struct nslab_deploy_opts dopts = {
 		.progress = show_progress,
 		.progress_data = &prog,
@@ -105,7 +208,7 @@ int cmd_deploy(int argc, char **argv)
 	struct nslab_error err = { 0 };
 	struct labsel sel = { 0 };
 	struct nslab_topo *topo = NULL;
-	bool reconfigure = false;
+	bool reconfigure = false, tune = false;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "t:qv", opts, NULL)) != -1) {
@@ -114,6 +217,9 @@ int cmd_deploy(int argc, char **argv)
 		switch (c) {
 		case 'r':
 			reconfigure = true;
+			break;
+		case 'T':
+			tune = true;
 			break;
 		case 'f':
 			dopts.node_filter = optarg;
@@ -141,12 +247,12 @@ int cmd_deploy(int argc, char **argv)
 		return cli_usage_error("deploy", "unexpected argument '%s'", argv[optind]);
 	if (sel.name || sel.all)
 		return cli_usage_error("deploy", "deploy takes a topology file (-t FILE)");
-	if (arg_quiet)
-		prog.tty = false;
+	prog = progress_new();
 	if (labsel_load_file(&sel, &topo) < 0)
 		return 1;
 	cli_warnings(topo);
 	raise_nofile();
+	host_limits(topo, tune);
 	if (reconfigure && destroy_one(topo->name, false) < 0) {
 		nslab_topo_free(topo);
 		return 1;

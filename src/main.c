@@ -18,7 +18,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "deploy", cmd_deploy, "-t FILE [--reconfigure] [--node-filter a,b] [-q]",
+	{ "deploy", cmd_deploy,
+	  "-t FILE [--reconfigure] [--node-filter a,b] [--max-workers N] [--tune-host] [-q] [-v]",
 	  "build the lab (all or nothing)" },
 	{ "destroy", cmd_destroy, "-t FILE | --name LAB | --all [--cleanup]",
 	  "remove everything the lab created" },

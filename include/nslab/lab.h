@@ -41,9 +41,10 @@ int nslab_lab_deploy(const struct nslab_topo *topo, const struct nslab_deploy_op
 /**
  * nslab_lab_destroy() - remove everything the journal of lab @name records,
  * then its state.  Works without the topology file.  Return -ENOENT when no
- * such lab is deployed.
+ * such lab is deployed.  @progress may be NULL.
  */
-int nslab_lab_destroy(const char *name, struct nslab_error *err);
+int nslab_lab_destroy(const char *name, nslab_progress_fn progress, void *progress_data,
+		      struct nslab_error *err);
 
 /* The IFLA_GROUP nslab proposes for lab @name's host-namespace devices. */
 unsigned int nslab_lab_group(const char *name);

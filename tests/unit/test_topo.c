@@ -701,7 +701,8 @@ static void test_bridge_ports(void)
 	r = nslab_topo_parse("ports.yml", buf, len, &t, &err);
 	is_int(r, -EINVAL, "1,024 ports on one bridge are refused");
 	is_str(strtok(err.msg, "\n"),
-	       "ports.yml:2053:33: bridge node 'br' has more than 1023 ports; a Linux bridge takes at "
+	       "ports.yml:2053:33: bridge node 'br' has more than 1023 ports; a Linux bridge takes "
+	       "at "
 	       "most 1023",
 	       "the message names the bridge and the link that is one too many");
 	nslab_topo_free(t);
