@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <sys/mount.h>
 
 #include "nslab/sysctl.h"
 #include "util.h"
@@ -48,10 +49,43 @@ int nslab_sysctl_write(const char *key, const char *value, struct nslab_error *e
 	return write_value(fd, key, value, err);
 }
 
+/*
+ * A procfs instance of our own, mounted nowhere (fsopen/fsmount): its
+ * /sys/net is found in one step, because the dentries of other namespaces
+ * live in other instances.  Return an fd of its sys/net, or -errno.
+ */
+static int private_proc_net(void)
+{
+	int fs, mnt, net, e;
+
+	fs = fsopen("proc", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		e = -errno;
+		close(fs);
+		return e;
+	}
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+		      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	e = -errno;
+	close(fs);
+	if (mnt < 0)
+		return e;
+	/* The open directory keeps the detached mount alive; it goes with the fd. */
+	net = openat(mnt, "sys/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	e = -errno;
+	close(mnt);
+	return net < 0 ? e : net;
+}
+
 int nslab_sysctl_open_net(int *ret_fd, struct nslab_error *err)
 {
-	int fd = open("/proc/sys/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = private_proc_net();
 
+	/* Kernels before 5.2, or no CAP_SYS_ADMIN: the shared /proc, slower. */
+	if (fd < 0)
+		fd = open("/proc/sys/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return nslab_err_sys(err, errno, "cannot open /proc/sys/net");
 	*ret_fd = fd;

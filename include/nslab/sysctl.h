@@ -19,11 +19,13 @@ int nslab_sysctl_write(const char *key, const char *value, struct nslab_error *e
  * nslab_sysctl_open_net() - open /proc/sys/net of the calling thread's
  * namespace, for nslab_sysctl_write_at().
  *
- * Kernel quirk: every namespace has its own /proc/sys/net dentries, all
- * hashed under the same parent and name, so each path lookup from
- * /proc/sys walks a chain as long as the number of namespaces.  Opening
- * net/ once and writing relative to it makes that cost once per namespace
- * instead of once per sysctl.  *@ret_fd is the caller's.
+ * Kernel quirk: every namespace has its own /proc/sys/net dentry, all
+ * hashed under the same parent and name in one procfs instance, so a path
+ * lookup from /proc/sys walks a chain as long as the number of namespaces
+ * that were ever looked up there (quadratic for a lab).  This opens net/ of
+ * a fresh, unmounted procfs instance instead, where the chain has one
+ * entry; writes relative to it cost the same in the 5,000th namespace as in
+ * the first.  *@ret_fd is the caller's.
  */
 int nslab_sysctl_open_net(int *ret_fd, struct nslab_error *err);
 
