@@ -30,6 +30,7 @@ enum nslab_kind {
 	NSLAB_KIND_BRIDGE,
 	NSLAB_KIND_SWITCH,
 	NSLAB_KIND_HOST,
+	NSLAB_KIND_EXT,
 	NSLAB_KIND_MAX,
 };
 
@@ -58,6 +59,64 @@ struct nslab_route {
 };
 
 /**
+ * struct nslab_port - one published port, Docker syntax
+ *	[HOST_IP:]HOST_PORT[-END]:NODE_PORT[-END][/tcp|/udp]
+ * @host_ip:	NULL for every host address
+ * @host_port, @host_end:	range (equal for one port)
+ * @node_port, @node_end:	same length as the host range
+ * @proto:	IPPROTO_TCP or IPPROTO_UDP
+ * @spec:	as written
+ */
+struct nslab_port {
+	char *host_ip;
+	unsigned int host_port;
+	unsigned int host_end;
+	unsigned int node_port;
+	unsigned int node_end;
+	int proto;
+	char *spec;
+	struct nslab_pos pos;
+};
+
+/**
+ * struct nslab_attach - a node's place on a network (after IPAM)
+ * @network:	index in nslab_topo.networks
+ * @ifname:	the node's interface (eth1, eth2 ... unless given)
+ * @ipv4:	CIDR with the subnet's prefix length ("172.30.1.2/24")
+ * @ipv6:	CIDR or NULL (network without subnet6)
+ */
+struct nslab_attach {
+	size_t network;
+	char *ifname;
+	char *ipv4;
+	char *ipv6;
+	struct nslab_pos pos;
+};
+
+/**
+ * struct nslab_network - a Docker-style bridge network (`networks:`, or
+ * containerlab's `mgmt:`, stored as a network called "mgmt")
+ * @subnet, @subnet6:	CIDR strings, @subnet6 may be NULL
+ * @gateway, @gateway6:	address without prefix length; NULL when internal
+ * @bridge:	the bridge's name in the host namespace (<= 15 bytes)
+ * @internal:	no gateway address, no NAT, no way out
+ * @nat:	masquerade traffic leaving the host
+ */
+struct nslab_network {
+	char *name;
+	char *subnet;
+	char *subnet6;
+	char *gateway;
+	char *gateway6;
+	char *bridge;
+	bool internal;
+	bool nat;
+	unsigned int mtu;
+	bool is_mgmt;
+	struct nslab_pos pos;
+};
+
+/**
  * struct nslab_node - a node after inheritance (node > group > kind > defaults)
  * @netns:	namespace name for linux and switch nodes (prefix rules applied);
  *		NULL for host and bridge nodes, which live in the host namespace
@@ -82,6 +141,19 @@ struct nslab_node {
 	size_t n_exec;
 	struct nslab_route *routes;
 	size_t n_routes;
+	struct nslab_attach *networks; /* in order: the first is the primary one */
+	size_t n_networks;
+	struct nslab_port *ports;
+	size_t n_ports;
+	struct nslab_str *services; /* `services`, and containerlab's `cmd` as one */
+	size_t n_services;
+	unsigned long long memory;  /* bytes, 0: no limit */
+	unsigned int cpu_millis;    /* 1000 = one CPU, 0: no limit */
+	char *ext_netns;	    /* kind ext: `netns:` (name or path), or NULL */
+	int ext_pid;		    /* kind ext: `pid:`, or 0 */
+	double startup_delay;	    /* seconds */
+	struct nslab_str *wait_for; /* node names */
+	size_t n_wait_for;
 	bool implicit;
 	struct nslab_pos pos;
 };
@@ -146,6 +218,8 @@ struct nslab_topo {
 	size_t n_nodes;
 	struct nslab_link *links;
 	size_t n_links;
+	struct nslab_network *networks;
+	size_t n_networks;
 	char **warnings;
 	size_t n_warnings;
 	void *index;
