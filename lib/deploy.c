@@ -2,6 +2,7 @@
 /* Apply a plan to the kernel, phase by phase, journalling before each change. */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <linux/if_link.h>
@@ -237,6 +238,45 @@ static int do_netns(struct apply *a, const struct nslab_op *op, struct nslab_err
 	return 0;
 }
 
+/*
+ * kind ext: pin someone else's namespace under the node's name, as
+ * `ip netns attach` does.  The journal names the pin, so destroy removes
+ * the pin (our name for it) and never the namespace or its processes.
+ */
+static int do_adopt(struct apply *a, const struct nslab_op *op, struct nslab_error *err)
+{
+	const struct nslab_node *n = op->node;
+	struct ns_rt *rt = &a->rt[op->ns];
+	char src[PATH_MAX];
+	int r;
+
+	if (n->ext_pid > 0)
+		snprintf(src, sizeof(src), "/proc/%d/ns/net", n->ext_pid);
+	else if (strchr(n->ext_netns, '/'))
+		snprintf(src, sizeof(src), "%s", n->ext_netns);
+	else
+		snprintf(src, sizeof(src), "%s/%s", NSLAB_NETNS_DIR, n->ext_netns);
+	if (access(src, F_OK) < 0) {
+		if (n->ext_pid > 0)
+			return nslab_err(err, ESRCH, "node %s: no process with pid %d", n->name,
+					 n->ext_pid);
+		return nslab_err_sys(err, errno, "node %s: namespace %s", n->name, src);
+	}
+	if (n->ext_netns && !strchr(n->ext_netns, '/') && streq(n->ext_netns, n->netns)) {
+		/* Its own name already: nothing to pin, and nothing to remove later. */
+		r = nslab_netns_open(n->netns, &rt->fd, err);
+	} else {
+		r = nslab_state_journal(a->st, "netns", n->netns, err);
+		if (r >= 0)
+			r = nslab_netns_attach(n->netns, src, &rt->fd, err);
+	}
+	if (r >= 0)
+		r = nslab_nl_open_netns(rt->fd, &rt->nl, err);
+	if (r < 0)
+		return nslab_err_prefix(err, "node %s", n->name);
+	return 0;
+}
+
 static int flush_all(struct apply *a, struct nslab_error *err)
 {
 	for (size_t i = 0; i < a->plan->n_ns; i++) {
@@ -251,7 +291,7 @@ static int flush_all(struct apply *a, struct nslab_error *err)
 	return 0;
 }
 
-static int set_alias(struct apply *a, const char *ifname, struct nslab_error *err)
+static int set_alias(struct apply *a, const char *ifname, bool hairpin, struct nslab_error *err)
 {
 	struct nslab_link_req req;
 	char label[64];
@@ -259,6 +299,13 @@ static int set_alias(struct apply *a, const char *ifname, struct nslab_error *er
 	nslab_link_req_init(&req);
 	req.ifname = ifname;
 	req.alias = a->plan->mark;
+	/*
+	 * A network's ports reflect frames back (hairpin), as Docker's: with
+	 * br_netfilter, a node reaching its own published port through the
+	 * host needs the reply to leave by the port it came in.
+	 */
+	if (hairpin)
+		req.hairpin = 1;
 	snprintf(label, sizeof(label), "mark %s", ifname);
 	return nslab_nl_add(a->rt[0].nl, nslab_msg_newlink, &req, label, err);
 }
@@ -298,6 +345,11 @@ static int do_bridge(struct apply *a, const struct nslab_op *op, struct nslab_er
 
 	if (op->ns == 0) {
 		br = find_bridge(a, op->ifname);
+		if (br && br->ifindex && op->exclusive)
+			return nslab_err(err, EEXIST,
+					 "network %s: host interface '%s' exists already\n"
+					 "hint: choose another name with `bridge:` in the network",
+					 op->network->name, op->ifname);
 		if (br && br->ifindex && br->not_bridge)
 			return nslab_err(err, EEXIST,
 					 "node %s: host interface '%s' exists and is not a bridge",
@@ -311,13 +363,18 @@ static int do_bridge(struct apply *a, const struct nslab_op *op, struct nslab_er
 	req.ifindex = op->ifindex;
 	req.kind = "bridge";
 	req.up = 1;
+	req.mtu = op->mtu;
 	if (op->ns == 0)
 		req.group = a->group;
-	snprintf(label, sizeof(label), "bridge %s (node %s)", op->ifname, op->node->name);
+	if (op->network)
+		snprintf(label, sizeof(label), "bridge %s (network %s)", op->ifname,
+			 op->network->name);
+	else
+		snprintf(label, sizeof(label), "bridge %s (node %s)", op->ifname, op->node->name);
 	r = nslab_nl_add(a->rt[op->ns].nl, nslab_msg_newlink, &req, label, err);
 	if (r < 0 || op->ns != 0)
 		return r;
-	r = set_alias(a, op->ifname, err);
+	r = set_alias(a, op->ifname, false, err);
 	if (r < 0)
 		return r;
 	return host_ifindex(a, op->ifname, &br->ifindex, err);
@@ -378,13 +435,17 @@ static int do_veth(struct apply *a, const struct nslab_op *op, struct nslab_erro
 	if (op->ns != 0)
 		req.netns_fd = a->rt[op->ns].fd;
 	/* Name the link as the file does, whichever end the request creates. */
-	snprintf(label, sizeof(label), "link %s:%s - %s:%s",
-		 a->plan->topo->nodes[op->link->ep[0].node].name, op->link->ep[0].ifname,
-		 a->plan->topo->nodes[op->link->ep[1].node].name, op->link->ep[1].ifname);
+	if (op->link)
+		snprintf(label, sizeof(label), "link %s:%s - %s:%s",
+			 a->plan->topo->nodes[op->link->ep[0].node].name, op->link->ep[0].ifname,
+			 a->plan->topo->nodes[op->link->ep[1].node].name, op->link->ep[1].ifname);
+	else
+		snprintf(label, sizeof(label), "node %s: %s on network %s (host end %s)",
+			 op->node->name, op->peer_ifname, op->network->name, op->ifname);
 	r = nslab_nl_add(a->rt[0].nl, nslab_msg_newlink, &req, label, err);
 	if (r < 0 || op->ns != 0)
 		return r;
-	return set_alias(a, op->ifname, err);
+	return set_alias(a, op->ifname, op->network != NULL, err);
 }
 
 /* lo up, in the same pipeline as the namespace's other links, addresses and routes. */
@@ -460,8 +521,12 @@ static int do_addr(struct apply *a, const struct nslab_op *op, struct nslab_erro
 	char label[256];
 	int r;
 
-	snprintf(label, sizeof(label), "node %s: address %s on %s", op->node->name, op->addr,
-		 op->ifname);
+	if (op->node)
+		snprintf(label, sizeof(label), "node %s: address %s on %s", op->node->name,
+			 op->addr, op->ifname);
+	else
+		snprintf(label, sizeof(label), "network %s: gateway %s on %s", op->network->name,
+			 op->addr, op->ifname);
 	if (nslab_prefix_parse(op->addr, false, &req.prefix) < 0)
 		return nslab_err(err, EINVAL, "%s: not a CIDR", label);
 	r = op_ifindex(a, op, &req.ifindex, err);
@@ -527,9 +592,14 @@ static int do_exec(struct apply *a, const struct nslab_op *op, struct nslab_erro
 		.stdout_fd = -1,
 		.stderr_fd = -1,
 	};
-	char out[1024];
+	char out[1024], cg[PATH_MAX];
 	int status, r;
 
+	/* exec commands run in the node's cgroup too, when it has one. */
+	r = lab_cgroup(a->plan, a->st, n, cg, sizeof(cg), err);
+	if (r < 0)
+		return r;
+	sp.cgroup = cg[0] ? cg : NULL;
 	r = nslab_proc_run_sh(&sp, op->cmd, out, sizeof(out), &status, err);
 	if (r < 0)
 		return nslab_err_prefix(err, "node %s: exec '%s'", n->name, op->cmd);
@@ -714,6 +784,15 @@ static int apply_plan(struct apply *a, struct nslab_error *err)
 			case NSLAB_OP_NETNS:
 				r = do_netns(a, op, err);
 				break;
+			case NSLAB_OP_ADOPT:
+				r = do_adopt(a, op, err);
+				break;
+			case NSLAB_OP_FIREWALL:
+				r = lab_firewall(a->plan, a->st, err);
+				break;
+			case NSLAB_OP_SERVICE:
+				r = lab_services(a->plan, a->st, op->node, err);
+				break;
 			case NSLAB_OP_BRIDGE:
 				r = do_bridge(a, op, err);
 				break;
@@ -818,10 +897,13 @@ int nslab_lab_deploy(const struct nslab_topo *topo, const struct nslab_deploy_op
 		struct nslab_error undo_err = { 0 };
 
 		/* All or nothing: remove what this run made, newest state first. */
+		/* A failed undo keeps the journal, for `nslab destroy` to finish. */
 		if (lab_undo(st, topo->name, NULL, NULL, &undo_err) < 0)
 			snprintf(err->msg + strlen(err->msg), sizeof(err->msg) - strlen(err->msg),
-				 "\nundo failed too: %s", undo_err.msg);
-		nslab_state_remove(st, NULL);
+				 "\nundo failed too: %s; run nslab destroy --name %s", undo_err.msg,
+				 topo->name);
+		else
+			nslab_state_remove(st, NULL);
 	}
 	nslab_state_close(st);
 	nslab_plan_free(plan);

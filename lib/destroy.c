@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Destroy a lab from its journal: unpin its namespaces, delete its host devices as one group. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "nslab/hosts.h"
@@ -51,6 +53,7 @@ struct journal {
 	size_t n_netns, netns_cap;
 	char **hosts;
 	size_t n_hosts, hosts_cap;
+	bool firewall, services;
 	unsigned int group;
 };
 
@@ -85,9 +88,82 @@ static int journal_cb(const char *kind, const char *name, void *data)
 		/* Not ours after all: the user's file stays. */
 		if (j->n_hosts && streq(j->hosts[j->n_hosts - 1], name))
 			free(j->hosts[--j->n_hosts]);
+	} else if (streq(kind, "nft") || streq(kind, "forward") || streq(kind, "hostsys")) {
+		j->firewall = true;
+	} else if (streq(kind, "services")) {
+		j->services = true;
 	} else if (streq(kind, "group")) {
 		j->group = (unsigned int)strtoul(name, NULL, 10);
 	}
+	return 0;
+}
+
+struct unpin_worker {
+	struct journal *j;
+	atomic_size_t *next;
+	nslab_progress_fn progress;
+	void *progress_data;
+	int r;
+	struct nslab_error err;
+};
+
+static void *unpin_worker(void *data)
+{
+	struct unpin_worker *w = data;
+	struct journal *j = w->j;
+	size_t total = j->n_netns + j->n_hosts + 1;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(w->next, 1);
+		struct nslab_error e;
+
+		if (i >= j->n_netns)
+			break;
+		if (w->progress && (i & 31) == 0)
+			w->progress("unpin", i, total, w->progress_data);
+		/* newest first */
+		if (nslab_netns_unpin(j->netns[j->n_netns - 1 - i], &e) < 0 && w->r == 0) {
+			w->r = -e.code;
+			w->err = e;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Kernel quirk: every unmount ends in synchronize_rcu_expedited() (in
+ * namespace_unlock()), a wait of its own for each pin.  Waits of several
+ * threads share grace periods, so a few threads unpin a big lab several
+ * times faster even on one CPU: they mostly sleep.
+ */
+#define UNPIN_THREADS 8
+
+static int unpin_all(struct journal *j, nslab_progress_fn progress, void *progress_data,
+		     struct nslab_error *err)
+{
+	struct unpin_worker w[UNPIN_THREADS];
+	pthread_t tid[UNPIN_THREADS];
+	atomic_size_t next = 0;
+	size_t n = j->n_netns < 64 ? 1 : UNPIN_THREADS, started = 1;
+
+	for (size_t t = 0; t < n; t++)
+		w[t] = (struct unpin_worker){ .j = j, .next = &next };
+	w[0].progress = progress;
+	w[0].progress_data = progress_data;
+	for (size_t t = 1; t < n; t++) {
+		if (pthread_create(&tid[t], NULL, unpin_worker, &w[t]) != 0)
+			break;
+		started++;
+	}
+	unpin_worker(&w[0]);
+	for (size_t t = 1; t < started; t++)
+		pthread_join(tid[t], NULL);
+	for (size_t t = 0; t < started; t++)
+		if (w[t].r < 0) {
+			if (err)
+				*err = w[t].err;
+			return w[t].r;
+		}
 	return 0;
 }
 
@@ -103,22 +179,32 @@ int lab_undo(struct nslab_state *st, const char *lab, nslab_progress_fn progress
 	r = nslab_state_read_journal(st, journal_cb, &j, err);
 	if (r < 0)
 		goto out;
-	/*
-	 * Unpin every namespace first: the kernel then frees them, and every
-	 * device inside, in one batch (cleanup_net), instead of one by one.
-	 */
-	for (size_t i = j.n_netns; i-- > 0;) {
+	/* Processes first: services hold their namespaces. */
+	if (j.services) {
 		struct nslab_error e;
 
-		if (progress && ((j.n_netns - i) & 31) == 1)
-			progress("unpin", j.n_netns - 1 - i, j.n_netns + j.n_hosts + 1,
-				 progress_data);
-		if (nslab_netns_unpin(j.netns[i], &e) < 0 && first == 0) {
+		if (lab_services_undo(st, lab, &e) < 0 && first == 0) {
 			first = -e.code;
 			if (err)
 				*err = e;
 		}
 	}
+	if (j.firewall) {
+		struct nslab_error e;
+
+		if (lab_firewall_undo(lab, &e) < 0 && first == 0) {
+			first = -e.code;
+			if (err)
+				*err = e;
+		}
+	}
+	/*
+	 * Unpin every namespace first: the kernel then frees them, and every
+	 * device inside, in one batch (cleanup_net), instead of one by one.
+	 */
+	r = unpin_all(&j, progress, progress_data, err);
+	if (r < 0 && first == 0)
+		first = r;
 	/*
 	 * The lab's host-namespace devices (bridges it created, host ends of
 	 * veths) carry its device group from their creation on: one request

@@ -45,43 +45,100 @@ static void addr_only(const char *cidr, char *out, size_t size)
 	out[n] = '\0';
 }
 
-/* One node's file from its links @adj[0..@n) (each: link index * 2 + end). */
+/* Members of each network: compressed lists, linear in the lab. */
+struct members {
+	size_t *off; /* per network: start in @node and @att */
+	size_t *node; /* member node */
+	size_t *att; /* index in that node's networks */
+};
+
+/* A peer named once: @seen[peer] holds the node whose file is being written, plus one. */
+static int add_peer(const struct nslab_topo *t, size_t *seen, size_t self, size_t peer,
+		    const char *cidr, struct buf *b)
+{
+	char a[64];
+
+	if (peer == self || seen[peer] == self + 1)
+		return 0;
+	seen[peer] = self + 1;
+	addr_only(cidr, a, sizeof(a));
+	return buf_add(b, a, t->nodes[peer].name) < 0 ? -ENOMEM : 1;
+}
+
+/*
+ * One node's file: its link peers (from its links @adj[0..@n), each link
+ * index * 2 + end), then everyone on a network it is on, at their address
+ * there; the first mention of a peer names it.
+ */
 static int render(const struct nslab_topo *t, size_t node, const size_t *adj, size_t n,
-		  struct buf *b)
+		  const struct members *m, size_t *seen, struct buf *b)
 {
 	const struct nslab_node *self = &t->nodes[node];
 	bool any = false;
-	char a[64];
+	int r;
 
 	b->len = 0;
 	if (buf_add(b, "127.0.0.1", "localhost") < 0 ||
 	    buf_add(b, "::1", "localhost ip6-localhost ip6-loopback") < 0 ||
 	    buf_add(b, "127.0.1.1", self->hostname ? self->hostname : self->name) < 0)
 		return -ENOMEM;
+	seen[node] = node + 1;
+	for (size_t k = 0; k < self->n_networks; k++) {
+		size_t net = self->networks[k].network;
+
+		for (size_t i = m->off[net]; i < m->off[net + 1]; i++) {
+			const struct nslab_attach *at = &t->nodes[m->node[i]].networks[m->att[i]];
+
+			r = add_peer(t, seen, node, m->node[i], at->ipv4 ? at->ipv4 : at->ipv6, b);
+			if (r < 0)
+				return r;
+			any |= r > 0;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct nslab_link *l = &t->links[adj[i] / 2];
 		const struct nslab_endpoint *far = &l->ep[!(adj[i] % 2)];
-		const struct nslab_str *s;
-		bool seen = false;
 
-		if (far->node == node || (!far->n_ipv4 && !far->n_ipv6))
+		if (!far->n_ipv4 && !far->n_ipv6)
 			continue;
-		/* The first link to a peer names it; a node has few links. */
-		for (size_t k = 0; k < i && !seen; k++) {
-			const struct nslab_link *lk = &t->links[adj[k] / 2];
-			const struct nslab_endpoint *fk = &lk->ep[!(adj[k] % 2)];
-
-			seen = fk->node == far->node && (fk->n_ipv4 || fk->n_ipv6);
-		}
-		if (seen)
-			continue;
-		s = far->n_ipv4 ? &far->ipv4[0] : &far->ipv6[0];
-		addr_only(s->s, a, sizeof(a));
-		if (buf_add(b, a, t->nodes[far->node].name) < 0)
-			return -ENOMEM;
-		any = true;
+		r = add_peer(t, seen, node, far->node,
+			     far->n_ipv4 ? far->ipv4[0].s : far->ipv6[0].s, b);
+		if (r < 0)
+			return r;
+		any |= r > 0;
 	}
 	return any ? (int)b->len : 0;
+}
+
+static int members_build(const struct nslab_topo *t, struct members *m)
+{
+	size_t total = 0, *fill;
+
+	for (size_t i = 0; i < t->n_nodes; i++)
+		total += t->nodes[i].n_networks;
+	m->off = calloc(t->n_networks + 2, sizeof(*m->off));
+	m->node = calloc(total + 1, sizeof(*m->node));
+	m->att = calloc(total + 1, sizeof(*m->att));
+	fill = calloc(t->n_networks + 1, sizeof(*fill));
+	if (!m->off || !m->node || !m->att || !fill) {
+		free(fill);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < t->n_nodes; i++)
+		for (size_t k = 0; k < t->nodes[i].n_networks; k++)
+			m->off[t->nodes[i].networks[k].network + 1]++;
+	for (size_t k = 0; k < t->n_networks; k++)
+		m->off[k + 1] += m->off[k];
+	for (size_t i = 0; i < t->n_nodes; i++)
+		for (size_t k = 0; k < t->nodes[i].n_networks; k++) {
+			size_t net = t->nodes[i].networks[k].network;
+			size_t at = m->off[net] + fill[net]++;
+
+			m->node[at] = i;
+			m->att[at] = k;
+		}
+	free(fill);
+	return 0;
 }
 
 int nslab_hosts_render_all(const struct nslab_topo *t, const bool *included, nslab_hosts_fn fn,
@@ -90,10 +147,12 @@ int nslab_hosts_render_all(const struct nslab_topo *t, const bool *included, nsl
 	size_t *off = calloc(t->n_nodes + 2, sizeof(*off));
 	size_t *adj = calloc(2 * t->n_links + 1, sizeof(*adj));
 	size_t *fill = calloc(t->n_nodes + 1, sizeof(*fill));
+	size_t *seen = calloc(t->n_nodes + 1, sizeof(*seen));
+	struct members m = { 0 };
 	struct buf b = { 0 };
 	int r = 0;
 
-	if (!off || !adj || !fill) {
+	if (!off || !adj || !fill || !seen || members_build(t, &m) < 0) {
 		r = nslab_err(err, ENOMEM, "out of memory");
 		goto out;
 	}
@@ -112,7 +171,7 @@ int nslab_hosts_render_all(const struct nslab_topo *t, const bool *included, nsl
 	for (size_t i = 0; i < t->n_nodes && r >= 0; i++) {
 		if (!t->nodes[i].netns || (included && !included[i]))
 			continue;
-		r = render(t, i, adj + off[i], off[i + 1] - off[i], &b);
+		r = render(t, i, adj + off[i], off[i + 1] - off[i], &m, seen, &b);
 		if (r < 0) {
 			r = nslab_err(err, ENOMEM, "out of memory");
 			break;
@@ -124,6 +183,10 @@ out:
 	free(off);
 	free(adj);
 	free(fill);
+	free(seen);
+	free(m.off);
+	free(m.node);
+	free(m.att);
 	free(b.s);
 	return r < 0 ? r : 0;
 }

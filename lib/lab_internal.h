@@ -8,6 +8,7 @@
 #include "nslab/error.h"
 #include "nslab/lab.h"
 #include "nslab/state.h"
+#include "nslab/topo.h"
 
 /*
  * The kept topology is the text after ${VAR} expansion, in which every '$'
@@ -18,5 +19,32 @@ int lab_escape_text(const char *text, size_t len, char **ret, size_t *ret_len);
 /* Remove every kernel object the journal of @st names (the lock is held). */
 int lab_undo(struct nslab_state *st, const char *lab, nslab_progress_fn progress,
 	     void *progress_data, struct nslab_error *err);
+
+struct nslab_plan;
+struct nslab_node;
+
+/* The lab's nftables table, forward rules and host sysctls (lab_firewall.c). */
+int lab_firewall(const struct nslab_plan *plan, struct nslab_state *st, struct nslab_error *err);
+
+/* @node's cgroup and services (lab_services.c). */
+int lab_services(const struct nslab_plan *plan, struct nslab_state *st,
+		 const struct nslab_node *node, struct nslab_error *err);
+
+/*
+ * The cgroup of @node, made if it has limits or services and cgroup v2 is
+ * there; @path gets its directory, or "" when it has none.
+ */
+int lab_cgroup(const struct nslab_plan *plan, struct nslab_state *st, const struct nslab_node *node,
+	       char *path, size_t size, struct nslab_error *err);
+
+/* <rundir>/<lab>/services: the services' pid and status files. */
+void lab_service_dir(const char *lab, char *buf, size_t size);
+
+/* The lab directory ./nslab-<lab>/ beside the topology file (logs). */
+void lab_dir(const struct nslab_topo *t, char *buf, size_t size);
+
+/* Undo them (destroy): every kind is idempotent and ignores what is absent. */
+int lab_firewall_undo(const char *lab, struct nslab_error *err);
+int lab_services_undo(struct nslab_state *st, const char *lab, struct nslab_error *err);
 
 #endif

@@ -110,6 +110,34 @@ fail:
 	return r;
 }
 
+int nslab_netns_attach(const char *name, const char *src, int *ret_fd, struct nslab_error *err)
+{
+	char path[PATH_MAX];
+	int r, pin;
+
+	r = netns_path(name, path, sizeof(path), err);
+	if (r < 0)
+		return r;
+	pin = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (pin < 0)
+		return nslab_err_sys(err, errno, "cannot create %s", path);
+	close(pin);
+	if (mount(src, path, "none", MS_BIND, NULL) < 0) {
+		r = nslab_err_sys(err, errno, "cannot pin %s on %s", src, path);
+		unlink(path);
+		return r;
+	}
+	if (ret_fd) {
+		r = nslab_netns_open(name, ret_fd, err);
+		if (r < 0) {
+			umount2(path, MNT_DETACH);
+			unlink(path);
+			return r;
+		}
+	}
+	return 0;
+}
+
 int nslab_netns_open(const char *name, int *ret_fd, struct nslab_error *err)
 {
 	char path[PATH_MAX];

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* From a topology to ordered operations: namespaces, bridges, veths, sysctls, addresses, routes, exec. */
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/socket.h>
 
@@ -8,9 +10,10 @@
 #include "util.h"
 
 static const char *const op_names[NSLAB_OP_MAX] = {
-	[NSLAB_OP_NETNS] = "netns",   [NSLAB_OP_BRIDGE] = "bridge", [NSLAB_OP_VETH] = "veth",
-	[NSLAB_OP_SYSCTL] = "sysctl", [NSLAB_OP_UP] = "up",	    [NSLAB_OP_ADDR] = "addr",
-	[NSLAB_OP_ROUTE] = "route",   [NSLAB_OP_EXEC] = "exec",
+	[NSLAB_OP_NETNS] = "netns", [NSLAB_OP_ADOPT] = "adopt",	    [NSLAB_OP_BRIDGE] = "bridge",
+	[NSLAB_OP_VETH] = "veth",   [NSLAB_OP_SYSCTL] = "sysctl",   [NSLAB_OP_UP] = "up",
+	[NSLAB_OP_ADDR] = "addr",   [NSLAB_OP_ROUTE] = "route",	    [NSLAB_OP_FIREWALL] = "nft",
+	[NSLAB_OP_EXEC] = "exec",   [NSLAB_OP_SERVICE] = "service",
 };
 
 const char *nslab_op_type_to_string(enum nslab_op_type t)
@@ -25,6 +28,10 @@ void nslab_plan_free(struct nslab_plan *plan)
 	free(plan->ns);
 	free(plan->ops);
 	free(plan->node_included);
+	for (size_t i = 0; i < plan->n_strs; i++)
+		free(plan->strs[i]);
+	free(plan->strs);
+	free(plan->routes);
 	free(plan);
 }
 
@@ -44,6 +51,40 @@ int nslab_plan_node_ns(const struct nslab_plan *plan, const struct nslab_node *n
 	return 0;
 }
 
+/* A string the plan owns (freed with it); NULL when out of memory. */
+static const char *plan_strf(struct nslab_plan *plan, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static const char *plan_strf(struct nslab_plan *plan, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	if (GROW(plan->strs, plan->strs_cap, plan->n_strs) < 0)
+		return NULL;
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	plan->strs[plan->n_strs++] = s;
+	return s;
+}
+
+void nslab_plan_network_port(const char *lab, const char *node, const char *ifname, char *buf)
+{
+	uint32_t h = 2166136261u; /* FNV-1a over "lab/node/ifname" */
+	const char *parts[] = { lab, "/", node, "/", ifname };
+
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+		for (const char *p = parts[i]; *p; p++) {
+			h ^= (unsigned char)*p;
+			h *= 16777619u;
+		}
+	snprintf(buf, 16, "nsl%08x", h);
+}
+
 static struct nslab_op *add_op(struct nslab_plan *plan, enum nslab_op_type type, int ns)
 {
 	struct nslab_op *op;
@@ -57,10 +98,13 @@ static struct nslab_op *add_op(struct nslab_plan *plan, enum nslab_op_type type,
 	return op;
 }
 
+/* 0 where the kernel chooses: the host's namespace and adopted ones. */
 static int new_ifindex(struct nslab_plan *plan, int ns)
 {
-	return ns == 0 ? 0 : plan->ns[ns].next_ifindex++;
+	return ns == 0 || plan->ns[ns].adopted ? 0 : plan->ns[ns].next_ifindex++;
 }
+
+static bool in_own_ns(const struct nslab_node *n);
 
 static int parse_filter(struct nslab_plan *plan, const char *filter, struct nslab_error *err)
 {
@@ -83,12 +127,24 @@ static int parse_filter(struct nslab_plan *plan, const char *filter, struct nsla
 					 tok, t->name);
 		plan->node_included[i] = true;
 	}
+	/* Bridge and host nodes follow the nodes they serve. */
+	for (size_t l = 0; l < t->n_links; l++)
+		for (int e = 0; e < 2; e++) {
+			const struct nslab_endpoint *ep = &t->links[l].ep[e],
+						    *far = &t->links[l].ep[!e];
+			enum nslab_kind k = t->nodes[far->node].kind;
+
+			if (plan->node_included[ep->node] && in_own_ns(&t->nodes[ep->node]) &&
+			    (k == NSLAB_KIND_BRIDGE || k == NSLAB_KIND_HOST))
+				plan->node_included[far->node] = true;
+		}
 	return 0;
 }
 
 static bool in_own_ns(const struct nslab_node *n)
 {
-	return n->kind == NSLAB_KIND_LINUX || n->kind == NSLAB_KIND_SWITCH;
+	return n->kind == NSLAB_KIND_LINUX || n->kind == NSLAB_KIND_SWITCH ||
+	       n->kind == NSLAB_KIND_EXT;
 }
 
 /* A link is built when every end that is a node of its own is included. */
@@ -131,13 +187,14 @@ static int plan_namespaces(struct builder *b, struct nslab_error *err)
 		plan->ns[ns].name = n->netns;
 		plan->ns[ns].node = n;
 		plan->ns[ns].next_ifindex = 2; /* lo is 1 */
+		plan->ns[ns].adopted = n->kind == NSLAB_KIND_EXT;
 		b->node_ns[i] = ns;
 		/* exec commands may configure IPv6 the file does not show. */
 		if (n->n_exec)
 			plan->ns[ns].uses_ipv6 = true;
 		if (!plan->node_included[i])
 			continue;
-		op = add_op(plan, NSLAB_OP_NETNS, ns);
+		op = add_op(plan, plan->ns[ns].adopted ? NSLAB_OP_ADOPT : NSLAB_OP_NETNS, ns);
 		if (!op)
 			return nslab_err(err, ENOMEM, "out of memory");
 		op->node = n;
@@ -167,6 +224,62 @@ static int plan_bridges(struct builder *b, struct nslab_error *err)
 		op->ifname = n->kind == NSLAB_KIND_SWITCH ? "br0" : n->name;
 		op->ifindex = new_ifindex(plan, ns);
 		b->bridge_ifindex[i] = op->ifindex;
+	}
+	/* A network's bridge, when a node of this run is on it. */
+	for (size_t k = 0; k < t->n_networks; k++) {
+		bool used = false;
+		struct nslab_op *op;
+
+		for (size_t i = 0; i < t->n_nodes && !used; i++)
+			for (size_t a = 0; a < t->nodes[i].n_networks && !used; a++)
+				used = plan->node_included[i] &&
+				       t->nodes[i].networks[a].network == k;
+		if (!used)
+			continue;
+		op = add_op(plan, NSLAB_OP_BRIDGE, 0);
+		if (!op)
+			return nslab_err(err, ENOMEM, "out of memory");
+		op->network = &t->networks[k];
+		op->ifname = t->networks[k].bridge;
+		op->mtu = t->networks[k].mtu;
+		op->exclusive = true;
+	}
+	return 0;
+}
+
+/* Every node's veth to each of its networks: host end a port of the network's bridge. */
+static int plan_attachments(struct builder *b, struct nslab_error *err)
+{
+	struct nslab_plan *plan = b->plan;
+	const struct nslab_topo *t = plan->topo;
+
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		const struct nslab_node *n = &t->nodes[i];
+
+		if (!plan->node_included[i])
+			continue;
+		for (size_t k = 0; k < n->n_networks; k++) {
+			const struct nslab_attach *at = &n->networks[k];
+			const struct nslab_network *net = &t->networks[at->network];
+			struct nslab_op *op = add_op(plan, NSLAB_OP_VETH, 0);
+			char port[16];
+
+			if (!op)
+				return nslab_err(err, ENOMEM, "out of memory");
+			nslab_plan_network_port(t->name, n->name, at->ifname, port);
+			op->ifname = plan_strf(plan, "%s", port);
+			op->master = net->bridge;
+			op->peer_ns = b->node_ns[i];
+			op->peer_ifname = at->ifname;
+			op->peer_ifindex = new_ifindex(plan, op->peer_ns);
+			op->peer_node = n;
+			op->node = n;
+			op->mtu = net->mtu ? net->mtu : 1500;
+			op->network = net;
+			op->attach = at;
+			if (!op->ifname)
+				return nslab_err(err, ENOMEM, "out of memory");
+		}
 	}
 	return 0;
 }
@@ -262,6 +375,8 @@ static int plan_ups(struct builder *b, struct nslab_error *err)
 		op->node = veth->peer_node;
 		op->master = veth->peer_master;
 		op->master_ifindex = veth->peer_master_ifindex;
+		op->network = veth->network;
+		op->attach = veth->attach;
 	}
 	return 0;
 }
@@ -349,6 +464,145 @@ static int plan_addrs(struct builder *b, struct nslab_error *err)
 	return 0;
 }
 
+/* Gateways on the networks' bridges, and the nodes' addresses on them. */
+static int plan_network_addrs(struct builder *b, struct nslab_error *err)
+{
+	struct nslab_plan *plan = b->plan;
+	size_t n = plan->n_ops;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct nslab_op *src = &plan->ops[i];
+		const struct nslab_network *net = src->network;
+		const char *addrs[2] = { NULL, NULL };
+		int ns;
+
+		if (!net)
+			continue;
+		if (src->type == NSLAB_OP_BRIDGE) {
+			ns = 0;
+			if (net->gateway)
+				addrs[0] = plan_strf(plan, "%s/%s", net->gateway,
+						     strchr(net->subnet, '/') + 1);
+			if (net->gateway6 && net->subnet6)
+				addrs[1] = plan_strf(plan, "%s/%s", net->gateway6,
+						     strchr(net->subnet6, '/') + 1);
+		} else if (src->type == NSLAB_OP_VETH) {
+			ns = src->peer_ns;
+			addrs[0] = src->attach->ipv4;
+			addrs[1] = src->attach->ipv6;
+			if (addrs[1])
+				plan->ns[ns].uses_ipv6 = true;
+		} else {
+			continue;
+		}
+		for (int k = 0; k < 2; k++) {
+			struct nslab_op *op, *s2;
+
+			if (!addrs[k])
+				continue;
+			op = add_op(plan, NSLAB_OP_ADDR, ns);
+			if (!op)
+				return nslab_err(err, ENOMEM, "out of memory");
+			s2 = &plan->ops[i]; /* add_op may have moved the array */
+			op->network = net;
+			op->addr = addrs[k];
+			if (s2->type == NSLAB_OP_BRIDGE) {
+				op->ifname = s2->ifname;
+			} else {
+				op->node = s2->peer_node;
+				op->ifname = s2->peer_ifname;
+				op->ifindex = s2->peer_ifindex;
+			}
+		}
+	}
+	return 0;
+}
+
+static bool has_default(const struct nslab_node *n, int family)
+{
+	for (size_t k = 0; k < n->n_routes; k++)
+		if (n->routes[k].family == family &&
+		    (streq(n->routes[k].dst, "default") || streq(n->routes[k].dst, "default6")))
+			return true;
+	return false;
+}
+
+/* A node's default route goes via the gateway of its first network, as Docker's. */
+static int plan_default_routes(struct builder *b, struct nslab_error *err)
+{
+	struct nslab_plan *plan = b->plan;
+	const struct nslab_topo *t = plan->topo;
+
+	plan->routes = calloc(2 * t->n_nodes + 1, sizeof(*plan->routes));
+	if (!plan->routes)
+		return nslab_err(err, ENOMEM, "out of memory");
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		const struct nslab_node *n = &t->nodes[i];
+		const struct nslab_network *net;
+
+		if (!plan->node_included[i] || n->n_networks == 0)
+			continue;
+		net = &t->networks[n->networks[0].network];
+		for (int v6 = 0; v6 < 2; v6++) {
+			const char *gw = v6 ? net->gateway6 : net->gateway;
+			struct nslab_route *rt;
+			struct nslab_op *op;
+
+			if (!gw || has_default(n, v6 ? AF_INET6 : AF_INET) ||
+			    (v6 && !n->networks[0].ipv6))
+				continue;
+			rt = &plan->routes[plan->n_routes++];
+			rt->dst = v6 ? "default6" : "default";
+			rt->via = (char *)gw;
+			rt->metric = -1;
+			rt->family = v6 ? AF_INET6 : AF_INET;
+			rt->pos = n->networks[0].pos;
+			op = add_op(plan, NSLAB_OP_ROUTE, b->node_ns[i]);
+			if (!op)
+				return nslab_err(err, ENOMEM, "out of memory");
+			op->node = n;
+			op->route = rt;
+			op->network = net;
+		}
+	}
+	return 0;
+}
+
+/* One step for the lab's firewall, when it has networks or published ports. */
+static int plan_firewall(struct builder *b, struct nslab_error *err)
+{
+	struct nslab_plan *plan = b->plan;
+	const struct nslab_topo *t = plan->topo;
+	bool any = t->n_networks > 0;
+
+	for (size_t i = 0; i < t->n_nodes && !any; i++)
+		any = plan->node_included[i] && t->nodes[i].n_ports > 0;
+	if (any && !add_op(plan, NSLAB_OP_FIREWALL, 0))
+		return nslab_err(err, ENOMEM, "out of memory");
+	return 0;
+}
+
+/* After exec: a cgroup and the services of each node that has them. */
+static int plan_services(struct builder *b, struct nslab_error *err)
+{
+	struct nslab_plan *plan = b->plan;
+	const struct nslab_topo *t = plan->topo;
+
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		const struct nslab_node *n = &t->nodes[i];
+		struct nslab_op *op;
+
+		if (!plan->node_included[i] ||
+		    (n->n_services == 0 && n->memory == 0 && n->cpu_millis == 0))
+			continue;
+		op = add_op(plan, NSLAB_OP_SERVICE, b->node_ns[i]);
+		if (!op)
+			return nslab_err(err, ENOMEM, "out of memory");
+		op->node = n;
+	}
+	return 0;
+}
+
 static int plan_routes(struct builder *b, struct nslab_error *err)
 {
 	struct nslab_plan *plan = b->plan;
@@ -374,7 +628,7 @@ static int plan_routes(struct builder *b, struct nslab_error *err)
 			}
 		}
 	}
-	return 0;
+	return plan_default_routes(b, err);
 }
 
 static int plan_execs(struct builder *b, struct nslab_error *err)
@@ -428,15 +682,23 @@ int nslab_plan_build(const struct nslab_topo *topo, const char *filter, struct n
 	if (r >= 0)
 		r = plan_veths(&b, err);
 	if (r >= 0)
+		r = plan_attachments(&b, err);
+	if (r >= 0)
 		r = plan_sysctls(&b, err);
 	if (r >= 0)
 		r = plan_ups(&b, err);
 	if (r >= 0)
 		r = plan_addrs(&b, err);
 	if (r >= 0)
+		r = plan_network_addrs(&b, err);
+	if (r >= 0)
 		r = plan_routes(&b, err);
 	if (r >= 0)
+		r = plan_firewall(&b, err);
+	if (r >= 0)
 		r = plan_execs(&b, err);
+	if (r >= 0)
+		r = plan_services(&b, err);
 out:
 	free(b.node_ns);
 	free(b.bridge_ifindex);

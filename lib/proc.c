@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -59,7 +60,22 @@ static void bind_etc(const char *netns, int errfd)
 	closedir(d);
 }
 
-static _Noreturn void child(const struct nslab_spawn *s, int errfd)
+/* "0" moves the writer: the child enters the group before it execs. */
+static void join_cgroup(const char *dir, int errfd)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		child_fail(errfd, errno, "cannot open %s", path);
+	if (write(fd, "0", 1) != 1)
+		child_fail(errfd, errno, "cannot join cgroup %s", dir);
+	close(fd);
+}
+
+_Noreturn void nslab_proc_exec(const struct nslab_spawn *s, int errfd)
 {
 	sigset_t none;
 
@@ -72,6 +88,8 @@ static _Noreturn void child(const struct nslab_spawn *s, int errfd)
 		child_fail(errfd, errno, "dup2 %s", "stdout");
 	if (s->stderr_fd >= 0 && dup2(s->stderr_fd, 2) < 0)
 		child_fail(errfd, errno, "dup2 %s", "stderr");
+	if (s->cgroup)
+		join_cgroup(s->cgroup, errfd);
 	if (s->netns) {
 		int fd = -1;
 
@@ -124,7 +142,7 @@ int nslab_proc_spawn(const struct nslab_spawn *s, pid_t *ret_pid, struct nslab_e
 	}
 	if (pid == 0) {
 		close(p[0]);
-		child(s, p[1]);
+		nslab_proc_exec(s, p[1]);
 	}
 	close(p[1]);
 	do
@@ -163,6 +181,40 @@ int nslab_proc_wait(pid_t pid, int *ret_status, struct nslab_error *err)
 	return 0;
 }
 
+/* Append @n bytes to the tail buffer @out, dropping its oldest bytes. */
+static void tail_append(char *out, size_t out_size, size_t *used, const char *chunk, size_t n)
+{
+	if (out_size == 0)
+		return;
+	if (n >= out_size - 1) {
+		memcpy(out, chunk + n - (out_size - 1), out_size - 1);
+		*used = out_size - 1;
+		return;
+	}
+	if (*used + n > out_size - 1) {
+		size_t drop = *used + n - (out_size - 1);
+
+		memmove(out, out + drop, *used - drop);
+		*used -= drop;
+	}
+	memcpy(out + *used, chunk, n);
+	*used += n;
+}
+
+/* As nslab_proc_wait(), for a status waitpid() already returned (-1: wait now). */
+static int proc_wait_status(pid_t pid, int wstatus, int *ret_status, struct nslab_error *err)
+{
+	if (wstatus == -1)
+		return nslab_proc_wait(pid, ret_status, err);
+	if (WIFEXITED(wstatus))
+		*ret_status = WEXITSTATUS(wstatus);
+	else if (WIFSIGNALED(wstatus))
+		*ret_status = 128 + WTERMSIG(wstatus);
+	else
+		*ret_status = 255;
+	return 0;
+}
+
 int nslab_proc_run_sh(const struct nslab_spawn *s, const char *cmd, char *out, size_t out_size,
 		      int *ret_status, struct nslab_error *err)
 {
@@ -170,7 +222,7 @@ int nslab_proc_run_sh(const struct nslab_spawn *s, const char *cmd, char *out, s
 	struct nslab_spawn sp = *s;
 	char chunk[4096];
 	size_t used = 0;
-	int p[2], r, devnull;
+	int p[2], r, devnull, wstatus = -1;
 	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -188,31 +240,35 @@ int nslab_proc_run_sh(const struct nslab_spawn *s, const char *cmd, char *out, s
 		close(p[0]);
 		return r;
 	}
-	/* Keep only the tail of the output: it holds the error, if any. */
-	for (;;) {
-		ssize_t n = read(p[0], chunk, sizeof(chunk));
+	/*
+	 * Keep only the tail of the output: it holds the error, if any.  Read
+	 * until the shell exits, not until the pipe closes: a command that
+	 * leaves a process in the background (`sleep 3 &`) keeps the pipe open.
+	 */
+	for (bool exited = false;;) {
+		struct pollfd pfd = { .fd = p[0], .events = POLLIN };
+		ssize_t n;
 
+		if (!exited) {
+			pid_t w = waitpid(pid, &wstatus, WNOHANG);
+
+			if (w == pid)
+				exited = true;
+		}
+		if (poll(&pfd, 1, exited ? 0 : 20) <= 0) {
+			if (exited)
+				break;
+			continue;
+		}
+		n = read(p[0], chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		if (out_size == 0)
-			continue;
-		if ((size_t)n >= out_size - 1) {
-			memcpy(out, chunk + n - (out_size - 1), out_size - 1);
-			used = out_size - 1;
-		} else {
-			if (used + n > out_size - 1) {
-				size_t drop = used + n - (out_size - 1);
-				memmove(out, out + drop, used - drop);
-				used -= drop;
-			}
-			memcpy(out + used, chunk, n);
-			used += n;
-		}
+		tail_append(out, out_size, &used, chunk, (size_t)n);
 	}
 	close(p[0]);
 	if (out_size)
 		out[used] = '\0';
-	return nslab_proc_wait(pid, ret_status, err);
+	return proc_wait_status(pid, wstatus, ret_status, err);
 }

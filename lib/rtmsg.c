@@ -55,6 +55,7 @@ void nslab_link_req_init(struct nslab_link_req *req)
 		.up = -1,
 		.netns_fd = -1,
 		.peer_netns_fd = -1,
+		.hairpin = -1,
 	};
 }
 
@@ -189,6 +190,22 @@ int nslab_msg_newlink(void *buf, size_t room, const void *req)
 		PUT(mnl_attr_put_strz_check(nlh, room, IFLA_IFALIAS, r->alias));
 	if (create && put_linkinfo(nlh, room, r) < 0)
 		return -ENOBUFS;
+	if (!create && r->hairpin >= 0) {
+		/*
+		 * A bridge port's own settings go to its master as slave data
+		 * (br_port_slave_changelink), which finds the port by name too.
+		 */
+		struct nlattr *li, *sd;
+
+		li = mnl_attr_nest_start_check(nlh, room, IFLA_LINKINFO);
+		PUT(li);
+		PUT(mnl_attr_put_strz_check(nlh, room, IFLA_INFO_SLAVE_KIND, "bridge"));
+		sd = mnl_attr_nest_start_check(nlh, room, IFLA_INFO_SLAVE_DATA);
+		PUT(sd);
+		PUT(mnl_attr_put_u8_check(nlh, room, IFLA_BRPORT_MODE, (uint8_t)r->hairpin));
+		mnl_attr_nest_end(nlh, sd);
+		mnl_attr_nest_end(nlh, li);
+	}
 	return (int)nlh->nlmsg_len;
 }
 

@@ -262,6 +262,26 @@ const char *nslab_state_topology_path(const struct nslab_state *st)
 	return st->topo;
 }
 
+static void remove_subdir(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *e;
+	DIR *d;
+
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)))
+		if (!streq(e->d_name, ".") && !streq(e->d_name, ".."))
+			unlinkat(fd, e->d_name, 0);
+	closedir(d);
+	unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
 int nslab_state_remove(struct nslab_state *st, struct nslab_error *err)
 {
 	struct dirent *e;
@@ -276,9 +296,13 @@ int nslab_state_remove(struct nslab_state *st, struct nslab_error *err)
 		close(fd);
 		return nslab_err_sys(err, errno, "cannot list %s", st->dir);
 	}
-	while ((e = readdir(d)))
-		if (!streq(e->d_name, ".") && !streq(e->d_name, ".."))
-			unlinkat(st->dirfd, e->d_name, 0);
+	while ((e = readdir(d))) {
+		if (streq(e->d_name, ".") || streq(e->d_name, ".."))
+			continue;
+		/* One level of subdirectories (services/) holds only files. */
+		if (unlinkat(st->dirfd, e->d_name, 0) < 0 && errno == EISDIR)
+			remove_subdir(st->dirfd, e->d_name);
+	}
 	closedir(d);
 	if (rmdir(st->dir) < 0 && errno != ENOENT)
 		return nslab_err_sys(err, errno, "cannot remove %s", st->dir);

@@ -14,10 +14,9 @@
 #define TOPO_BUDGET (8u << 20)
 
 static const char *const kind_names[NSLAB_KIND_MAX] = {
-	[NSLAB_KIND_LINUX] = "linux",
-	[NSLAB_KIND_BRIDGE] = "bridge",
-	[NSLAB_KIND_SWITCH] = "switch",
-	[NSLAB_KIND_HOST] = "host",
+	[NSLAB_KIND_LINUX] = "linux",	[NSLAB_KIND_BRIDGE] = "bridge",
+	[NSLAB_KIND_SWITCH] = "switch", [NSLAB_KIND_HOST] = "host",
+	[NSLAB_KIND_EXT] = "ext",
 };
 
 const char *nslab_kind_to_string(enum nslab_kind k)
@@ -233,6 +232,7 @@ int nslab_topo_parse(const char *file, const char *buf, size_t len, struct nslab
 		.err = err,
 		.budget = TOPO_BUDGET,
 		.host_node = -1,
+		.mgmt = -1,
 	};
 	struct nslab_topo *t;
 	int r;
@@ -268,6 +268,8 @@ out:
 	strmap_free(&c.group_index);
 	strmap_free(&c.warned);
 	strmap_free(&c.ifnames);
+	strmap_free(&c.net_index);
+	topo_reqs_free(&c);
 	free(c.ifpos);
 	posmap_free(&c.pm);
 	if (r < 0) {
@@ -360,8 +362,30 @@ static void routes_free(struct nslab_route *v, size_t n)
 	free(v);
 }
 
+static void ports_free(struct nslab_port *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].host_ip);
+		free(v[i].spec);
+	}
+	free(v);
+}
+
 void settings_free(struct settings *s)
 {
+	for (size_t i = 0; i < s->n_nets; i++) {
+		free(s->nets[i].ifname.s);
+		free(s->nets[i].ipv4.s);
+		free(s->nets[i].ipv6.s);
+	}
+	free(s->nets);
+	ports_free(s->ports, s->n_ports);
+	str_array_free(s->services, s->n_services);
+	free(s->cmd.s);
+	free(s->netns.s);
+	free(s->mgmt_ipv4.s);
+	free(s->mgmt_ipv6.s);
+	str_array_free(s->wait_for, s->n_wait_for);
 	free(s->kind.s);
 	free(s->group.s);
 	free(s->hostname.s);
@@ -389,8 +413,29 @@ void nslab_topo_free(struct nslab_topo *topo)
 		kv_free(n->sysctls, n->n_sysctls);
 		str_array_free(n->exec, n->n_exec);
 		routes_free(n->routes, n->n_routes);
+		for (size_t j = 0; j < n->n_networks; j++) {
+			free(n->networks[j].ifname);
+			free(n->networks[j].ipv4);
+			free(n->networks[j].ipv6);
+		}
+		free(n->networks);
+		ports_free(n->ports, n->n_ports);
+		str_array_free(n->services, n->n_services);
+		free(n->ext_netns);
+		str_array_free(n->wait_for, n->n_wait_for);
 	}
 	free(topo->nodes);
+	for (size_t i = 0; i < topo->n_networks; i++) {
+		struct nslab_network *nw = &topo->networks[i];
+
+		free(nw->name);
+		free(nw->subnet);
+		free(nw->subnet6);
+		free(nw->gateway);
+		free(nw->gateway6);
+		free(nw->bridge);
+	}
+	free(topo->networks);
 	for (size_t i = 0; i < topo->n_links; i++) {
 		for (int e = 0; e < 2; e++) {
 			struct nslab_endpoint *ep = &topo->links[i].ep[e];

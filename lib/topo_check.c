@@ -189,7 +189,7 @@ static bool in_host_ns(const struct nslab_node *n)
 	return n->kind == NSLAB_KIND_HOST || n->kind == NSLAB_KIND_BRIDGE;
 }
 
-static int claim(struct ctx *c, const char *key, struct nslab_pos pos, long bridge, size_t *ret_old)
+static int claim(struct ctx *c, const char *key, struct ifuse use, size_t *ret_old)
 {
 	char *k = strdup(key);
 	int r;
@@ -203,8 +203,59 @@ static int claim(struct ctx *c, const char *key, struct nslab_pos pos, long brid
 		free(k);
 		return r < 0 ? topo_oom(c) : 1;
 	}
-	c->ifpos[c->n_ifpos++] = (struct ifuse){ .pos = pos, .bridge = bridge };
+	c->ifpos[c->n_ifpos++] = use;
 	return 0;
+}
+
+static struct ifuse use_at(struct nslab_pos pos)
+{
+	return (struct ifuse){ .pos = pos, .bridge = -1, .network = -1 };
+}
+
+/* Interface names cannot contain '/', so "NS/IFNAME" is unambiguous. */
+static void if_key(const struct ctx *c, size_t node, const char *ifname, char *key, size_t size)
+{
+	if (in_host_ns(&c->topo->nodes[node]))
+		snprintf(key, size, "host/%s", ifname);
+	else
+		snprintf(key, size, "%zu/%s", node, ifname);
+}
+
+bool topo_ifname_taken(struct ctx *c, size_t node, const char *ifname)
+{
+	char key[32 + 16];
+
+	if_key(c, node, ifname, key, sizeof(key));
+	return strmap_get(&c->ifnames, key, NULL);
+}
+
+/* The message for @ifname of node @n, first used as described by @old. */
+static int clash(struct ctx *c, const struct nslab_node *n, const char *ifname,
+		 const struct ifuse *old, struct nslab_pos pos)
+{
+	if (old->bridge >= 0)
+		return topo_err_at(c, pos,
+				   "interface '%s' in the host namespace clashes with bridge node "
+				   "'%s' (%d:%d)",
+				   ifname, c->topo->nodes[old->bridge].name, old->pos.line,
+				   old->pos.col);
+	if (old->network >= 0)
+		return topo_err_at(
+			c, pos,
+			"interface '%s' in the host namespace clashes with the bridge of "
+			"network '%s' (%d:%d)",
+			ifname, c->topo->networks[old->network].name, old->pos.line, old->pos.col);
+	if (old->mgmt)
+		return topo_err_at(c, pos,
+				   "interface '%s' of node '%s' is its interface on mgmt (%d:%d)",
+				   ifname, n->name, old->pos.line, old->pos.col);
+	if (in_host_ns(n))
+		return topo_err_at(
+			c, pos,
+			"interface '%s' is used twice in the host namespace (first at %d:%d)",
+			ifname, old->pos.line, old->pos.col);
+	return topo_err_at(c, pos, "interface '%s' is used twice in node '%s' (first at %d:%d)",
+			   ifname, n->name, old->pos.line, old->pos.col);
 }
 
 int topo_claim_ifname(struct ctx *c, size_t node, const char *ifname, struct nslab_pos pos)
@@ -220,47 +271,75 @@ int topo_claim_ifname(struct ctx *c, size_t node, const char *ifname, struct nsl
 		return topo_err_at(
 			c, pos, "interface name 'br0' is reserved in switch node '%s' (its bridge)",
 			n->name);
-	/* Interface names cannot contain '/', so "NS/IFNAME" is unambiguous. */
-	if (in_host_ns(n))
-		snprintf(key, sizeof(key), "host/%s", ifname);
-	else
-		snprintf(key, sizeof(key), "%zu/%s", node, ifname);
-	r = claim(c, key, pos, -1, &old);
+	if_key(c, node, ifname, key, sizeof(key));
+	r = claim(c, key, use_at(pos), &old);
 	if (r <= 0)
 		return r;
-	if (c->ifpos[old].bridge >= 0)
-		return topo_err_at(c, pos,
-				   "interface '%s' in the host namespace clashes with bridge node "
-				   "'%s' (%d:%d)",
-				   ifname, c->topo->nodes[c->ifpos[old].bridge].name,
-				   c->ifpos[old].pos.line, c->ifpos[old].pos.col);
-	if (in_host_ns(n))
-		return topo_err_at(
-			c, pos,
-			"interface '%s' is used twice in the host namespace (first at %d:%d)",
-			ifname, c->ifpos[old].pos.line, c->ifpos[old].pos.col);
-	return topo_err_at(c, pos, "interface '%s' is used twice in node '%s' (first at %d:%d)",
-			   ifname, n->name, c->ifpos[old].pos.line, c->ifpos[old].pos.col);
+	return clash(c, n, ifname, &c->ifpos[old], pos);
+}
+
+int topo_claim_mgmt_if(struct ctx *c, size_t node, struct nslab_pos pos)
+{
+	struct ifuse use = use_at(pos);
+	char key[32 + 16];
+	size_t old;
+	int r;
+
+	use.mgmt = true;
+	if_key(c, node, "eth0", key, sizeof(key));
+	r = claim(c, key, use, &old);
+	if (r <= 0)
+		return r;
+	return clash(c, &c->topo->nodes[node], "eth0", &c->ifpos[old], pos);
+}
+
+int topo_claim_net_bridge(struct ctx *c, size_t net, struct nslab_pos pos)
+{
+	const struct nslab_network *nw = &c->topo->networks[net];
+	struct ifuse use = use_at(pos);
+	char key[32 + 16];
+	size_t old;
+	int r;
+
+	use.network = (long)net;
+	snprintf(key, sizeof(key), "host/%s", nw->bridge);
+	r = claim(c, key, use, &old);
+	if (r <= 0)
+		return r;
+	/* Networks are claimed first: the other one is a network too. */
+	return topo_err_at(c, pos,
+			   "network '%s' has the same bridge name '%s' as network '%s' (%d:%d)",
+			   nw->name, nw->bridge, c->topo->networks[c->ifpos[old].network].name,
+			   c->ifpos[old].pos.line, c->ifpos[old].pos.col);
 }
 
 int topo_claim_bridge(struct ctx *c, size_t node)
 {
 	const struct nslab_node *n = &c->topo->nodes[node];
+	struct ifuse use = use_at(n->pos);
+	const struct ifuse *o;
 	char key[32 + 16];
 	size_t old;
 	int r;
 
+	use.bridge = (long)node;
 	snprintf(key, sizeof(key), "host/%s", n->name);
-	r = claim(c, key, n->pos, (long)node, &old);
+	r = claim(c, key, use, &old);
 	if (r <= 0)
 		return r;
-	if (c->ifpos[old].bridge >= 0)
+	o = &c->ifpos[old];
+	if (o->bridge >= 0)
+		return topo_err_at(
+			c, n->pos, "bridge node '%s' has the same name as bridge node '%s' (%d:%d)",
+			n->name, c->topo->nodes[o->bridge].name, o->pos.line, o->pos.col);
+	if (o->network >= 0)
 		return topo_err_at(c, n->pos,
-				   "bridge node '%s' has the same name as bridge node '%s' (%d:%d)",
-				   n->name, c->topo->nodes[c->ifpos[old].bridge].name,
-				   c->ifpos[old].pos.line, c->ifpos[old].pos.col);
+				   "bridge node '%s' has the same name as the bridge of network "
+				   "'%s' (%d:%d)",
+				   n->name, c->topo->networks[o->network].name, o->pos.line,
+				   o->pos.col);
 	return topo_err_at(
 		c, n->pos,
 		"bridge node '%s' clashes with interface '%s' of the host namespace (%d:%d)",
-		n->name, n->name, c->ifpos[old].pos.line, c->ifpos[old].pos.col);
+		n->name, n->name, o->pos.line, o->pos.col);
 }

@@ -78,7 +78,31 @@ enum setting_key {
 	SK_SYSCTLS,
 	SK_ROUTES,
 	SK_HOSTNAME,
+	SK_NETWORKS,
+	SK_PORTS,
+	SK_SERVICES,
+	SK_CMD,
+	SK_MEMORY,
+	SK_CPU,
+	SK_NETNS,
+	SK_PID,
+	SK_MGMT_IPV4,
+	SK_MGMT_IPV6,
+	SK_STARTUP_DELAY,
+	SK_WAIT_FOR,
 	SK_MAX,
+};
+
+/*
+ * struct net_req - one entry of a node's `networks`, checked against the
+ * network when parsed.  @ipv4/@ipv6 are normalised CIDRs or NULL (IPAM).
+ */
+struct net_req {
+	size_t network;
+	struct nslab_pos pos; /* of the network's name */
+	struct nslab_str ifname;
+	struct nslab_str ipv4;
+	struct nslab_str ipv6;
 };
 
 /*
@@ -102,6 +126,35 @@ struct settings {
 	size_t n_exec;
 	struct nslab_route *routes;
 	size_t n_routes;
+	struct net_req *nets;
+	size_t n_nets;
+	struct nslab_port *ports;
+	size_t n_ports;
+	struct nslab_str *services;
+	size_t n_services;
+	struct nslab_str cmd;
+	unsigned long long memory;
+	unsigned int cpu_millis;
+	struct nslab_str netns;
+	int pid;
+	struct nslab_str mgmt_ipv4; /* normalised CIDR */
+	struct nslab_str mgmt_ipv6;
+	double startup_delay;
+	struct nslab_str *wait_for;
+	size_t n_wait_for;
+};
+
+/*
+ * struct node_req - what the passes after the links need of node i: where
+ * its keys were, and which of its attachments had a name or address given.
+ */
+struct node_req {
+	struct nslab_pos ports_pos;
+	struct att_req {
+		struct nslab_pos v4pos; /* line 0: assigned by IPAM */
+		struct nslab_pos v6pos;
+		bool named; /* interface given (or eth0 on mgmt) */
+	} * att;
 };
 
 void settings_free(struct settings *s);
@@ -118,6 +171,8 @@ struct ctx {
 	struct ifuse {
 		struct nslab_pos pos;
 		long bridge; /* node index when the name is a bridge node's own, else -1 */
+		long network; /* network index when the name is a network's bridge, else -1 */
+		bool mgmt; /* eth0 of a node on mgmt */
 	} * ifpos;
 	size_t n_ifpos;
 	size_t cap_ifpos;
@@ -134,6 +189,13 @@ struct ctx {
 	size_t n_groups;
 	struct strmap group_index;
 	long host_node; /* index of the node called "host", -1 */
+	long mgmt; /* index of the mgmt network in topo->networks, -1 */
+	struct nslab_pos mgmt_pos;
+	struct strmap net_index; /* network name → index in topo->networks */
+	size_t cap_networks;
+	struct node_req *reqs; /* per node; nodes past n_reqs (implicit host) have none */
+	size_t n_reqs;
+	size_t cap_reqs;
 };
 
 /* Record "FILE:LINE:COL: message" in ctx->err.  Return -EINVAL. */
@@ -200,6 +262,34 @@ int topo_unknown_key(struct ctx *c, const struct pair *p, const char *in, const 
 /* Append a node named @name; NULL when out of memory. */
 struct nslab_node *topo_add_node(struct ctx *c, const char *name, struct nslab_pos pos);
 
+/* topo_parse.c: more YAML helpers. */
+bool topo_plain_bool(const yaml_node_t *n, bool *ret);
+const char *topo_type_name(const yaml_node_t *n);
+/* A list of strings into *@ret (appended); @for_ names an item in messages. */
+int topo_str_list(struct ctx *c, yaml_node_t *n, const char *list, const char *item,
+		  struct nslab_str **ret, size_t *ret_n);
+
+/* topo_net.c: networks, mgmt, ports and the node keys that need them. */
+/* Top-level `mgmt:` and `networks:` (either may be NULL), before `topology`. */
+int topo_parse_networks(struct ctx *c, yaml_node_t *mgmt, struct nslab_pos mgmt_pos,
+			yaml_node_t *networks);
+int topo_parse_node_networks(struct ctx *c, yaml_node_t *n, struct settings *s);
+/* `mgmt-ipv4` / `mgmt-ipv6` of a settings map, normalised into *@ret. */
+int topo_parse_mgmt_addr(struct ctx *c, yaml_node_t *n, int family, struct nslab_str *ret);
+int topo_parse_ports(struct ctx *c, yaml_node_t *n, struct settings *s);
+int topo_parse_memory(struct ctx *c, yaml_node_t *n, unsigned long long *ret);
+int topo_parse_cpu(struct ctx *c, yaml_node_t *n, unsigned int *ret);
+int topo_parse_seconds(struct ctx *c, yaml_node_t *n, const char *what, double *ret);
+int topo_parse_netns(struct ctx *c, yaml_node_t *n, struct nslab_str *ret);
+/* Attach node @i to mgmt (linux nodes) and the networks of @nets_layer (the
+ * layer whose `networks` it inherits, or NULL), with `mgmt-ipv4`/`-ipv6` of
+ * the other two; claim the interface names known now (eth0, `interface:`). */
+int topo_node_attach(struct ctx *c, size_t i, const struct settings *nets_layer,
+		     const struct settings *mgmt4_layer, const struct settings *mgmt6_layer);
+/* After the links: interface names, IPAM, ports, wait-for. */
+int topo_finish(struct ctx *c);
+void topo_reqs_free(struct ctx *c);
+
 /* topo_links.c */
 int topo_parse_links(struct ctx *c, yaml_node_t *n);
 
@@ -217,6 +307,12 @@ int topo_check_route(struct ctx *c, struct nslab_route *r, struct nslab_pos dst_
 int topo_claim_ifname(struct ctx *c, size_t node, const char *ifname, struct nslab_pos pos);
 /* Claim a bridge node's own name in the host namespace. */
 int topo_claim_bridge(struct ctx *c, size_t node);
+/* Claim the bridge of network @net in the host namespace. */
+int topo_claim_net_bridge(struct ctx *c, size_t net, struct nslab_pos pos);
+/* Claim eth0 of node @node, its interface on mgmt. */
+int topo_claim_mgmt_if(struct ctx *c, size_t node, struct nslab_pos pos);
+/* Is @ifname taken in the namespace of node @node? */
+bool topo_ifname_taken(struct ctx *c, size_t node, const char *ifname);
 /* Add node @i (just appended) to the name index nslab_topo_find_node() uses. */
 int topo_index_add(struct nslab_topo *topo, size_t i);
 

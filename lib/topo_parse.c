@@ -18,17 +18,9 @@ static const struct {
 	enum where where;
 	const char *key;
 } unsupported[] = {
-	{ W_TOP, "mgmt" },	     { W_TOP, "networks" },
-	{ W_TOP, "hosts" },	     { W_SETTINGS, "networks" },
-	{ W_SETTINGS, "ports" },     { W_SETTINGS, "services" },
-	{ W_SETTINGS, "cmd" },	     { W_SETTINGS, "memory" },
-	{ W_SETTINGS, "cpu" },	     { W_SETTINGS, "netns" },
-	{ W_SETTINGS, "pid" },	     { W_SETTINGS, "mgmt-ipv4" },
-	{ W_SETTINGS, "mgmt-ipv6" }, { W_SETTINGS, "startup-delay" },
-	{ W_SETTINGS, "wait-for" },  { W_SETTINGS, "host" },
-	{ W_LINK, "netem" },	     { W_ENDPOINT, "netem" },
-	{ W_LINK_TYPE, "vxlan" },    { W_LINK_TYPE, "gre" },
-	{ W_LINK_TYPE, "dummy" },    { W_KIND, "ext" },
+	{ W_TOP, "hosts" },	  { W_SETTINGS, "host" },   { W_LINK, "netem" },
+	{ W_ENDPOINT, "netem" },  { W_LINK_TYPE, "vxlan" }, { W_LINK_TYPE, "gre" },
+	{ W_LINK_TYPE, "dummy" },
 };
 
 /* Containerlab keys that mean nothing without a container runtime (rule 10). */
@@ -64,12 +56,29 @@ static const char *const container_keys[] = {
 static const char *const ignored_top_keys[] = { "settings" };
 
 static const char *const setting_names[SK_MAX] = {
-	[SK_KIND] = "kind",	[SK_GROUP] = "group",	    [SK_LABELS] = "labels",
-	[SK_ENV] = "env",	[SK_EXEC] = "exec",	    [SK_SYSCTLS] = "sysctls",
-	[SK_ROUTES] = "routes", [SK_HOSTNAME] = "hostname",
+	[SK_KIND] = "kind",
+	[SK_GROUP] = "group",
+	[SK_LABELS] = "labels",
+	[SK_ENV] = "env",
+	[SK_EXEC] = "exec",
+	[SK_SYSCTLS] = "sysctls",
+	[SK_ROUTES] = "routes",
+	[SK_HOSTNAME] = "hostname",
+	[SK_NETWORKS] = "networks",
+	[SK_PORTS] = "ports",
+	[SK_SERVICES] = "services",
+	[SK_CMD] = "cmd",
+	[SK_MEMORY] = "memory",
+	[SK_CPU] = "cpu",
+	[SK_NETNS] = "netns",
+	[SK_PID] = "pid",
+	[SK_MGMT_IPV4] = "mgmt-ipv4",
+	[SK_MGMT_IPV6] = "mgmt-ipv6",
+	[SK_STARTUP_DELAY] = "startup-delay",
+	[SK_WAIT_FOR] = "wait-for",
 };
 
-/* Keys rule 4 allows on bridge and host nodes. */
+/* Keys rule 4 allows on each kind. */
 static bool kind_allows(enum nslab_kind kind, enum setting_key k)
 {
 	switch (kind) {
@@ -77,18 +86,61 @@ static bool kind_allows(enum nslab_kind kind, enum setting_key k)
 		return k == SK_KIND || k == SK_GROUP || k == SK_LABELS;
 	case NSLAB_KIND_HOST:
 		return k == SK_KIND || k == SK_GROUP || k == SK_LABELS || k == SK_EXEC;
+	case NSLAB_KIND_SWITCH:
+		/* Its interfaces are bridge ports; it is on no network, nor on mgmt. */
+		return k != SK_NETWORKS && k != SK_MGMT_IPV4 && k != SK_MGMT_IPV6 &&
+		       k != SK_NETNS && k != SK_PID;
+	case NSLAB_KIND_EXT:
+		/* Rule 1: nslab leaves an adopted namespace's settings alone; no mgmt. */
+		return k != SK_SYSCTLS && k != SK_MGMT_IPV4 && k != SK_MGMT_IPV6;
 	default:
-		return true;
+		return k != SK_NETNS && k != SK_PID;
 	}
 }
 
-static const char *kind_allowed_list(enum nslab_kind kind)
+/* "kind, group, labels" ...: the keys @kind takes, for messages. */
+static const char *kind_allowed_list(enum nslab_kind kind, char *buf, size_t size)
 {
-	return kind == NSLAB_KIND_BRIDGE ? "kind, group, labels" : "kind, group, labels, exec";
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int k = 0; k < SK_MAX && len < size; k++)
+		if (kind_allows(kind, (enum setting_key)k))
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+						setting_names[k]);
+	return buf;
+}
+
+/* The message for key @k, not allowed on kind @kind; @in: "node 'a'" or "kinds.x". */
+static int not_allowed(struct ctx *c, struct nslab_pos pos, enum nslab_kind kind,
+		       enum setting_key k, const char *node, const char *in)
+{
+	char list[512];
+
+	if (k == SK_NETNS || k == SK_PID) {
+		if (node)
+			return topo_err_at(c, pos, "'%s' is for ext nodes only; node '%s' is %s",
+					   setting_names[k], node, nslab_kind_to_string(kind));
+		return topo_err_at(c, pos, "'%s' is for ext nodes only, not in %s",
+				   setting_names[k], in);
+	}
+	if (kind == NSLAB_KIND_EXT && k == SK_SYSCTLS)
+		return topo_err_at(c, pos,
+				   "'sysctls' is not allowed on ext nodes: nslab leaves an adopted "
+				   "namespace's settings as they are");
+	if (node)
+		return topo_err_at(
+			c, pos, "'%s' is not allowed on %s node '%s'; %s nodes take only: %s",
+			setting_names[k], nslab_kind_to_string(kind), node,
+			nslab_kind_to_string(kind), kind_allowed_list(kind, list, sizeof(list)));
+	return topo_err_at(c, pos, "'%s' is not allowed in %s; %s nodes take only: %s",
+			   setting_names[k], in, nslab_kind_to_string(kind),
+			   kind_allowed_list(kind, list, sizeof(list)));
 }
 
 static const char *const settings_expected =
-	"kind, group, labels, env, exec, sysctls, routes, hostname";
+	"kind, group, labels, env, exec, sysctls, routes, hostname, networks, ports, services, "
+	"cmd, memory, cpu, netns, pid, mgmt-ipv4, mgmt-ipv6, startup-delay, wait-for";
 
 /* ---- YAML helpers ---- */
 
@@ -159,6 +211,16 @@ static const char *type_name(const yaml_node_t *n)
 	default:
 		return "nothing";
 	}
+}
+
+bool topo_plain_bool(const yaml_node_t *n, bool *ret)
+{
+	return is_plain_bool(n, ret);
+}
+
+const char *topo_type_name(const yaml_node_t *n)
+{
+	return type_name(n);
 }
 
 /* "expected a map for 'nodes', got a list"; @for_ may be NULL. */
@@ -400,7 +462,8 @@ static int parse_kind(struct ctx *c, yaml_node_t *n, const char *s, enum nslab_k
 	if (r < 0)
 		return r;
 	return topo_err_at(c, topo_pos(c, n),
-			   "unknown kind '%s'; expected one of: linux, bridge, switch, host", s);
+			   "unknown kind '%s'; expected one of: linux, bridge, switch, host, ext",
+			   s);
 }
 
 /* ---- settings maps ---- */
@@ -468,27 +531,28 @@ out:
 	return r;
 }
 
-static int parse_exec(struct ctx *c, yaml_node_t *n, struct settings *s)
+int topo_str_list(struct ctx *c, yaml_node_t *n, const char *list, const char *item,
+		  struct nslab_str **ret, size_t *ret_n)
 {
-	size_t cap = 0;
+	size_t cap = *ret_n;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return topo_want(c, n, "a list of strings", "'exec'");
+		return topo_want(c, n, "a list of strings", list);
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++) {
-		yaml_node_t *item = topo_doc_node(c, *it);
-		int r = topo_spend(c, topo_pos(c, item));
+		yaml_node_t *x = topo_doc_node(c, *it);
+		int r = topo_spend(c, topo_pos(c, x));
 
 		if (r < 0)
 			return r;
-		if (item->type != YAML_SCALAR_NODE || topo_is_null(item))
-			return topo_want(c, item, "a string", "an exec command");
-		if (GROW(s->exec, cap, s->n_exec) < 0)
+		if (x->type != YAML_SCALAR_NODE || topo_is_null(x))
+			return topo_want(c, x, "a string", item);
+		if (GROW(*ret, cap, *ret_n) < 0)
 			return topo_oom(c);
-		r = topo_dup_str(c, item, &s->exec[s->n_exec]);
+		r = topo_dup_str(c, x, &(*ret)[*ret_n]);
 		if (r < 0)
 			return r;
-		s->n_exec++;
+		(*ret_n)++;
 	}
 	return 0;
 }
@@ -631,9 +695,7 @@ static int parse_settings(struct ctx *c, yaml_node_t *n, const char *what, enum 
 			goto out;
 		}
 		if (sc == SC_KIND && !kind_allows(kind, (enum setting_key)k)) {
-			r = topo_err_at(c, p->pos,
-					"'%s' is not allowed in %s; %s nodes take only: %s", p->k,
-					what, nslab_kind_to_string(kind), kind_allowed_list(kind));
+			r = not_allowed(c, p->pos, kind, (enum setting_key)k, NULL, what);
 			goto out;
 		}
 		s->has[k] = true;
@@ -672,10 +734,60 @@ static int parse_settings(struct ctx *c, yaml_node_t *n, const char *what, enum 
 			r = parse_kv(c, p->val, SK_SYSCTLS, &s->sysctls, &s->n_sysctls);
 			break;
 		case SK_EXEC:
-			r = parse_exec(c, p->val, s);
+			r = topo_str_list(c, p->val, "'exec'", "an exec command", &s->exec,
+					  &s->n_exec);
 			break;
 		case SK_ROUTES:
 			r = parse_routes(c, p->val, s);
+			break;
+		case SK_NETWORKS:
+			r = topo_parse_node_networks(c, p->val, s);
+			break;
+		case SK_PORTS:
+			r = topo_parse_ports(c, p->val, s);
+			break;
+		case SK_SERVICES:
+			r = topo_str_list(c, p->val, "'services'", "a service command",
+					  &s->services, &s->n_services);
+			break;
+		case SK_CMD:
+			if (p->val->type != YAML_SCALAR_NODE) {
+				r = topo_want(c, p->val, "a string", "'cmd'");
+				break;
+			}
+			r = topo_dup_str(c, p->val, &s->cmd);
+			if (r >= 0 && s->cmd.s[0] == '\0')
+				r = topo_err_at(c, s->cmd.pos, "'cmd' is empty");
+			break;
+		case SK_MEMORY:
+			r = topo_parse_memory(c, p->val, &s->memory);
+			break;
+		case SK_CPU:
+			r = topo_parse_cpu(c, p->val, &s->cpu_millis);
+			break;
+		case SK_NETNS:
+			r = topo_parse_netns(c, p->val, &s->netns);
+			break;
+		case SK_PID: {
+			unsigned long u;
+
+			/* PID_MAX_LIMIT */
+			r = topo_get_uint(c, p->val, "pid", 1, 4194304, &u);
+			s->pid = (int)u;
+			break;
+		}
+		case SK_MGMT_IPV4:
+			r = topo_parse_mgmt_addr(c, p->val, AF_INET, &s->mgmt_ipv4);
+			break;
+		case SK_MGMT_IPV6:
+			r = topo_parse_mgmt_addr(c, p->val, AF_INET6, &s->mgmt_ipv6);
+			break;
+		case SK_STARTUP_DELAY:
+			r = topo_parse_seconds(c, p->val, "startup-delay", &s->startup_delay);
+			break;
+		case SK_WAIT_FOR:
+			r = topo_str_list(c, p->val, "'wait-for'", "a node name", &s->wait_for,
+					  &s->n_wait_for);
 			break;
 		case SK_MAX:
 			break;
@@ -770,25 +882,65 @@ static int kv_merge(struct ctx *c, struct settings **layers, size_t n_layers, en
 	return r;
 }
 
-static int copy_exec(struct ctx *c, const struct settings *s, struct nslab_node *node)
+/* Copy @n strings of @src into *@ret (*@ret_n counts them as they are made). */
+static int copy_strs(struct ctx *c, const struct nslab_str *src, size_t n, struct nslab_str **ret,
+		     size_t *ret_n)
 {
-	if (s->n_exec == 0)
+	if (n == 0)
 		return 0;
-	node->exec = calloc(s->n_exec, sizeof(*node->exec));
-	if (!node->exec)
+	*ret = calloc(n, sizeof(**ret));
+	if (!*ret)
 		return topo_oom(c);
-	for (size_t i = 0; i < s->n_exec; i++) {
-		int r = topo_spend(c, s->exec[i].pos);
+	for (size_t i = 0; i < n; i++) {
+		int r = topo_spend(c, src[i].pos);
 
 		if (r < 0)
 			return r;
-		node->exec[i].pos = s->exec[i].pos;
-		node->exec[i].s = strdup(s->exec[i].s);
-		if (!node->exec[i].s)
+		(*ret)[i].pos = src[i].pos;
+		(*ret)[i].s = strdup(src[i].s);
+		if (!(*ret)[i].s)
 			return topo_oom(c);
-		node->n_exec = i + 1;
+		*ret_n = i + 1;
 	}
 	return 0;
+}
+
+static int copy_exec(struct ctx *c, const struct settings *s, struct nslab_node *node)
+{
+	return copy_strs(c, s->exec, s->n_exec, &node->exec, &node->n_exec);
+}
+
+static int copy_ports(struct ctx *c, const struct settings *s, struct nslab_node *node)
+{
+	if (s->n_ports == 0)
+		return 0;
+	node->ports = calloc(s->n_ports, sizeof(*node->ports));
+	if (!node->ports)
+		return topo_oom(c);
+	for (size_t i = 0; i < s->n_ports; i++) {
+		const struct nslab_port *src = &s->ports[i];
+		struct nslab_port *d = &node->ports[i];
+		int r = topo_spend(c, src->pos);
+
+		if (r < 0)
+			return r;
+		*d = *src;
+		d->host_ip = NULL;
+		d->spec = strdup(src->spec);
+		node->n_ports = i + 1;
+		if (!d->spec || (src->host_ip && !(d->host_ip = strdup(src->host_ip))))
+			return topo_oom(c);
+	}
+	return 0;
+}
+
+/* The most specific of @layers that sets @key (with a non-null value), or NULL. */
+static const struct settings *pick(struct settings *const *layers, size_t n, enum setting_key key)
+{
+	for (size_t l = n; l-- > 0;)
+		if (layers[l]->set[key])
+			return layers[l];
+	return NULL;
 }
 
 static int strdup_opt(const char *s, char **ret)
@@ -879,6 +1031,99 @@ struct nslab_node *topo_add_node(struct ctx *c, const char *name, struct nslab_p
 	return node;
 }
 
+/* The most specific of @layers that sets @key, when the node's kind takes it. */
+static const struct settings *pick_for(struct nslab_node *node, struct settings *const *layers,
+				       size_t n, enum setting_key key)
+{
+	return kind_allows(node->kind, key) ? pick(layers, n, key) : NULL;
+}
+
+/* Services, then containerlab's `cmd` as one more. */
+static int copy_services(struct ctx *c, const struct settings *svc, const struct settings *cmd,
+			 struct nslab_node *node)
+{
+	size_t n = (svc ? svc->n_services : 0) + (cmd ? 1 : 0);
+
+	if (n == 0)
+		return 0;
+	node->services = calloc(n, sizeof(*node->services));
+	if (!node->services)
+		return topo_oom(c);
+	for (size_t i = 0; i < n; i++) {
+		const struct nslab_str *src =
+			svc && i < svc->n_services ? &svc->services[i] : &cmd->cmd;
+		int r = topo_spend(c, src->pos);
+
+		if (r < 0)
+			return r;
+		node->services[i].pos = src->pos;
+		node->services[i].s = strdup(src->s);
+		if (!node->services[i].s)
+			return topo_oom(c);
+		node->n_services = i + 1;
+	}
+	return 0;
+}
+
+/* The keys after hostname: ports, services, limits, ext, networks. */
+static int resolve_more(struct ctx *c, struct nslab_node *node, struct settings *const *layers,
+			size_t n)
+{
+	const struct settings *l, *ns;
+	size_t i = (size_t)(node - c->topo->nodes);
+	int r;
+
+	if ((l = pick_for(node, layers, n, SK_PORTS))) {
+		r = copy_ports(c, l, node);
+		if (r < 0)
+			return r;
+	}
+	r = copy_services(c, pick_for(node, layers, n, SK_SERVICES),
+			  pick_for(node, layers, n, SK_CMD), node);
+	if (r < 0)
+		return r;
+	if ((l = pick_for(node, layers, n, SK_MEMORY)))
+		node->memory = l->memory;
+	if ((l = pick_for(node, layers, n, SK_CPU)))
+		node->cpu_millis = l->cpu_millis;
+	if ((l = pick_for(node, layers, n, SK_STARTUP_DELAY)))
+		node->startup_delay = l->startup_delay;
+	if ((l = pick_for(node, layers, n, SK_WAIT_FOR))) {
+		r = copy_strs(c, l->wait_for, l->n_wait_for, &node->wait_for, &node->n_wait_for);
+		if (r < 0)
+			return r;
+	}
+	if (node->kind == NSLAB_KIND_EXT) {
+		/* `netns` and `pid` are one setting: the most specific layer giving either. */
+		for (size_t k = n; k-- > 0;) {
+			l = layers[k];
+			if (!l->set[SK_NETNS] && !l->set[SK_PID])
+				continue;
+			if (l->set[SK_NETNS] && l->set[SK_PID])
+				return topo_err_at(c, l->keypos[SK_PID],
+						   "ext node '%s' has both 'netns' and 'pid'; give "
+						   "one",
+						   node->name);
+			if (l->set[SK_PID])
+				node->ext_pid = l->pid;
+			else if (!(node->ext_netns = strdup(l->netns.s)))
+				return topo_oom(c);
+			break;
+		}
+		if (!node->ext_netns && !node->ext_pid)
+			return topo_err_at(c, node->pos,
+					   "ext node '%s' needs 'netns' (a name in /run/netns or a "
+					   "path) or 'pid' (a process in the namespace)",
+					   node->name);
+	}
+	ns = pick_for(node, layers, n, SK_NETWORKS);
+	r = topo_node_attach(c, i, ns, pick_for(node, layers, n, SK_MGMT_IPV4),
+			     pick_for(node, layers, n, SK_MGMT_IPV6));
+	if (r >= 0 && (l = pick_for(node, layers, n, SK_PORTS)))
+		c->reqs[i].ports_pos = l->keypos[SK_PORTS];
+	return r;
+}
+
 /* Apply inheritance (node > group > kind > defaults) and rule 4 to node @name. */
 static int resolve_node(struct ctx *c, const struct pair *p, struct settings *s)
 {
@@ -908,11 +1153,7 @@ static int resolve_node(struct ctx *c, const struct pair *p, struct settings *s)
 		k = (enum nslab_kind)nslab_kind_from_string(kind->s);
 	for (int i = 0; i < SK_MAX; i++)
 		if (s->has[i] && !kind_allows(k, (enum setting_key)i))
-			return topo_err_at(
-				c, s->keypos[i],
-				"'%s' is not allowed on %s node '%s'; %s nodes take only: %s",
-				setting_names[i], nslab_kind_to_string(k), p->k,
-				nslab_kind_to_string(k), kind_allowed_list(k));
+			return not_allowed(c, s->keypos[i], k, (enum setting_key)i, p->k, NULL);
 	ks = c->has_kind[k] ? &c->kinds[k] : NULL;
 
 	node = topo_add_node(c, p->k, p->pos);
@@ -955,7 +1196,7 @@ static int resolve_node(struct ctx *c, const struct pair *p, struct settings *s)
 	if (k == NSLAB_KIND_HOST)
 		return 0;
 	r = kv_merge(c, layers, n_layers, SK_ENV, &node->env, &node->n_env);
-	if (r >= 0)
+	if (r >= 0 && kind_allows(k, SK_SYSCTLS))
 		r = kv_merge(c, layers, n_layers, SK_SYSCTLS, &node->sysctls, &node->n_sysctls);
 	if (r < 0)
 		return r;
@@ -977,7 +1218,10 @@ static int resolve_node(struct ctx *c, const struct pair *p, struct settings *s)
 		node->hostname = strdup(node->name);
 	if (!node->hostname)
 		return topo_oom(c);
-	return make_netns(c, node);
+	r = make_netns(c, node);
+	if (r < 0)
+		return r;
+	return resolve_more(c, node, layers, n_layers);
 }
 
 /* ---- topology sections ---- */
@@ -1129,7 +1373,8 @@ static bool valid_prefix(const char *s)
 static int parse_root(struct ctx *c, yaml_node_t *root)
 {
 	struct nslab_topo *t = c->topo;
-	yaml_node_t *name = NULL, *prefix = NULL, *topology = NULL;
+	yaml_node_t *name = NULL, *prefix = NULL, *topology = NULL, *mgmt = NULL, *networks = NULL;
+	struct nslab_pos mgmt_pos = { 0 };
 	struct mview v;
 	const char *s;
 	int r;
@@ -1147,8 +1392,14 @@ static int parse_root(struct ctx *c, yaml_node_t *root)
 			prefix = p->val;
 		else if (streq(p->k, "topology"))
 			topology = p->val;
-		else if ((r = topo_check_special(c, W_TOP, p->k, p->pos)) == 0)
-			r = topo_unknown_key(c, p, "at the top level", "name, prefix, topology");
+		else if (streq(p->k, "networks"))
+			networks = p->val;
+		else if (streq(p->k, "mgmt")) {
+			mgmt = p->val;
+			mgmt_pos = p->pos;
+		} else if ((r = topo_check_special(c, W_TOP, p->k, p->pos)) == 0)
+			r = topo_unknown_key(c, p, "at the top level",
+					     "name, prefix, mgmt, networks, topology");
 	}
 	topo_mview_free(&v);
 	if (r < 0)
@@ -1182,7 +1433,12 @@ static int parse_root(struct ctx *c, yaml_node_t *root)
 		return topo_oom(c);
 	if (!topology)
 		return topo_err_at(c, topo_pos(c, root), "missing required key 'topology'");
-	return parse_topology(c, topology);
+	r = topo_parse_networks(c, mgmt, mgmt_pos, networks);
+	if (r >= 0)
+		r = parse_topology(c, topology);
+	if (r >= 0)
+		r = topo_finish(c);
+	return r;
 }
 
 static int yaml_error(struct ctx *c, const yaml_parser_t *p)

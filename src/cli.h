@@ -18,6 +18,8 @@ extern int arg_verbose;
 void cli_error(const struct nslab_error *err);
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* After getopt returned '?': name the option it did not take. */
+int cli_bad_option(const char *cmd, char **argv);
 void cli_warnings(const struct nslab_topo *topo);
 
 /* -t FILE / --name LAB / --all as every lab command takes them. */

@@ -2,15 +2,29 @@
 /* nslab exec: run a command in one node, or in every node with a label. */
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "nslab/cgroup.h"
 #include "nslab/proc.h"
 #include "nslab/topo.h"
 #include "util.h"
 
-static void spawn_for(const struct nslab_node *n, char **argv, struct nslab_spawn *sp)
+/* The node's cgroup, when deploy made one. */
+static const char *node_cgroup(const char *lab, const struct nslab_node *n)
+{
+	static char path[PATH_MAX];
+
+	if (!nslab_cgroup_available())
+		return NULL;
+	nslab_cgroup_path(lab, n->name, path, sizeof(path));
+	return access(path, F_OK) == 0 ? path : NULL;
+}
+
+static void spawn_for(const char *lab, const struct nslab_node *n, char **argv,
+		      struct nslab_spawn *sp)
 {
 	*sp = (struct nslab_spawn){
 		.netns = n->netns,
@@ -21,17 +35,18 @@ static void spawn_for(const struct nslab_node *n, char **argv, struct nslab_spaw
 		.stdin_fd = -1,
 		.stdout_fd = -1,
 		.stderr_fd = -1,
+		.cgroup = node_cgroup(lab, n),
 	};
 }
 
-static int exec_one(const struct nslab_node *n, char **argv)
+static int exec_one(const char *lab, const struct nslab_node *n, char **argv)
 {
 	struct nslab_error err = { 0 };
 	struct nslab_spawn sp;
 	int status, r;
 	pid_t pid;
 
-	spawn_for(n, argv, &sp);
+	spawn_for(lab, n, argv, &sp);
 	r = nslab_proc_spawn(&sp, &pid, &err);
 	if (r < 0) {
 		cli_errorf("node %s: %s", n->name, err.msg);
@@ -72,6 +87,8 @@ static void copy_prefixed(int fd, const char *node)
 
 static int exec_label(const struct nslab_topo *t, const char *label, char **argv)
 {
+	const char *lab = t->name;
+
 	_cleanup_free_ char *key = strdup(label);
 	char *value = key ? strchr(key, '=') : NULL;
 	int worst = 0, matched = 0;
@@ -93,7 +110,7 @@ static int exec_label(const struct nslab_topo *t, const char *label, char **argv
 		if (pipe2(p, O_CLOEXEC) < 0)
 			return 1;
 		devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		spawn_for(n, argv, &sp);
+		spawn_for(lab, n, argv, &sp);
 		sp.stdin_fd = devnull;
 		sp.stdout_fd = p[1];
 		sp.stderr_fd = p[1];
@@ -146,7 +163,7 @@ int cmd_exec(int argc, char **argv)
 			       "run a command inside a node\n");
 			return 0;
 		default:
-			return cli_usage_error("exec", "bad option");
+			return cli_bad_option("exec", argv);
 		}
 	}
 	if (sel.all)
@@ -177,7 +194,7 @@ int cmd_exec(int argc, char **argv)
 			cli_errorf("node '%s' is a bridge; it has no namespace to run in", node);
 			r = 1;
 		} else {
-			r = exec_one(&topo->nodes[idx], argv + optind);
+			r = exec_one(topo->name, &topo->nodes[idx], argv + optind);
 		}
 	}
 	nslab_topo_free(topo);

@@ -2,6 +2,7 @@
 /* nslab inspect: nodes and interfaces of deployed labs, as a table or JSON. */
 #include <arpa/inet.h>
 #include <getopt.h>
+#include <limits.h>
 #include <jansson.h>
 #include <linux/if.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "nslab/netns.h"
 #include "nslab/nl.h"
 #include "nslab/rtmsg.h"
+#include "nslab/service.h"
 #include "nslab/state.h"
 #include "table.h"
 #include "util.h"
@@ -142,7 +144,8 @@ static bool is_global(const char *cidr)
 
 static bool own_ns(const struct nslab_node *n)
 {
-	return n->kind == NSLAB_KIND_LINUX || n->kind == NSLAB_KIND_SWITCH;
+	return n->kind == NSLAB_KIND_LINUX || n->kind == NSLAB_KIND_SWITCH ||
+	       n->kind == NSLAB_KIND_EXT;
 }
 
 /* Add @n's addresses of family @v6 to @arr and to a comma list in @buf. */
@@ -169,6 +172,14 @@ static void collect_addrs(const struct nslab_topo *t, size_t node, struct ns_vie
 		return;
 	}
 	/* From the file: host and bridge nodes, or the table deploy prints. */
+	for (size_t k = 0; k < n->n_networks; k++) {
+		const char *a = v6 ? n->networks[k].ipv6 : n->networks[k].ipv4;
+
+		if (!a)
+			continue;
+		json_array_append_new(arr, json_string(a));
+		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", buf[0] ? "," : "", a);
+	}
 	for (size_t l = 0; l < t->n_links; l++)
 		for (int e = 0; e < 2; e++) {
 			const struct nslab_endpoint *ep = &t->links[l].ep[e];
@@ -193,6 +204,7 @@ static const char *node_state(const struct nslab_node *n, struct ns_view *v, str
 	switch (n->kind) {
 	case NSLAB_KIND_LINUX:
 	case NSLAB_KIND_SWITCH:
+	case NSLAB_KIND_EXT:
 		return !live || v->exists ? "running" : "absent";
 	case NSLAB_KIND_BRIDGE:
 		if (!live)
@@ -223,6 +235,53 @@ static bool in_filter(const char *filter, const char *name)
 	return false;
 }
 
+/*
+ * The node's services: a JSON list, and a word for the table: "" (none),
+ * or "services: 2 running", "services: 1 running, 1 exited (3)".
+ */
+static json_t *services_state(const struct nslab_topo *t, const struct nslab_node *n, char *buf,
+			      size_t size)
+{
+	char dir[PATH_MAX];
+	json_t *arr = json_array();
+	size_t running = 0;
+
+	buf[0] = '\0';
+	if (!n->n_services)
+		return arr;
+	snprintf(dir, sizeof(dir), "%s/%s/services", nslab_state_rundir(), t->name);
+	for (size_t k = 0; k < n->n_services; k++) {
+		struct nslab_service_state ss = { 0 };
+		struct nslab_error err = { 0 };
+		const char *state = "unknown";
+		char word[32];
+
+		if (nslab_service_state(dir, n->name, k, &ss, &err) == 0)
+			state = ss.running ? "running" : ss.exited ? "exited" : "gone";
+		json_array_append_new(arr,
+				      json_pack("{s:s, s:s, s:i, s:o}", "command", n->services[k].s,
+						"state", state, "pid", (int)ss.pid, "status",
+						ss.exited && !ss.running ? json_integer(ss.status)
+									 : json_null()));
+		if (ss.running) {
+			running++;
+			continue;
+		}
+		if (ss.exited)
+			snprintf(word, sizeof(word), "exited (%d)", ss.status);
+		else
+			snprintf(word, sizeof(word), "%s", state);
+		snprintf(buf + strlen(buf), size - strlen(buf), ", %s", word);
+	}
+	{
+		char tmp[512];
+
+		snprintf(tmp, sizeof(tmp), "services: %zu running%s", running, buf);
+		snprintf(buf, size, "%s", tmp);
+	}
+	return arr;
+}
+
 int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool from_model,
 		const char *filter)
 {
@@ -242,9 +301,10 @@ int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool
 		for (size_t i = 0; i < t->n_nodes && r >= 0; i++) {
 			const struct nslab_node *n = &t->nodes[i];
 			json_t *v4 = json_array(), *v6 = json_array();
-			char b4[2048], b6[2048];
+			char b4[2048], b6[2048], svc_buf[512];
 			struct ns_view v = { 0 };
 			const char *state;
+			json_t *svc;
 
 			if (filter && !in_filter(filter, n->name)) {
 				json_decref(v4);
@@ -256,19 +316,27 @@ int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool
 			collect_addrs(t, i, &v, !from_model, false, v4, b4, sizeof(b4));
 			collect_addrs(t, i, &v, !from_model, true, v6, b6, sizeof(b6));
 			state = node_state(n, &v, &host, !from_model);
+			svc_buf[0] = '\0';
+			svc = from_model ? json_array()
+					 : services_state(t, n, svc_buf, sizeof(svc_buf));
 			if (json) {
 				json_array_append_new(
-					out,
-					json_pack("{s:s, s:s, s:s, s:s?, s:s, s:o, s:o}", "lab",
-						  t->name, "node", n->name, "kind",
-						  nslab_kind_to_string(n->kind), "netns", n->netns,
-						  "state", state, "ipv4", v4, "ipv6", v6));
+					out, json_pack("{s:s, s:s, s:s, s:s?, s:s, s:o, s:o, s:o}",
+						       "lab", t->name, "node", n->name, "kind",
+						       nslab_kind_to_string(n->kind), "netns",
+						       n->netns, "state", state, "ipv4", v4, "ipv6",
+						       v6, "services", svc));
 			} else {
+				char st_buf[600];
+
+				json_decref(svc);
+				snprintf(st_buf, sizeof(st_buf), "%s%s%s%s", state,
+					 svc_buf[0] ? " (" : "", svc_buf, svc_buf[0] ? ")" : "");
 				table_add(&tb, t->name);
 				table_add(&tb, n->name);
 				table_add(&tb, nslab_kind_to_string(n->kind));
 				table_add(&tb, n->netns ? n->netns : "-");
-				table_add(&tb, state);
+				table_add(&tb, st_buf);
 				table_add(&tb, b4[0] ? b4 : "-");
 				table_add(&tb, b6[0] ? b6 : "-");
 				json_decref(v4);
@@ -443,7 +511,7 @@ int cmd_inspect(int argc, char **argv)
 			node = optarg;
 			break;
 		default:
-			return cli_usage_error("inspect", "bad option");
+			return cli_bad_option("inspect", argv);
 		}
 	}
 	if (optind < argc)

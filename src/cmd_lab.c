@@ -228,8 +228,8 @@ int cmd_deploy(int argc, char **argv)
 			char *end;
 			unsigned long n = strtoul(optarg, &end, 10);
 
-			if (*end || n < 1 || n > 64)
-				return cli_usage_error("deploy", "--max-workers takes 1 to 64");
+			if (*end || n < 1 || n > 16)
+				return cli_usage_error("deploy", "--max-workers takes 1 to 16");
 			dopts.max_workers = (unsigned int)n;
 			break;
 		}
@@ -240,7 +240,7 @@ int cmd_deploy(int argc, char **argv)
 			arg_verbose++;
 			break;
 		default:
-			return cli_usage_error("deploy", "bad option");
+			return cli_bad_option("deploy", argv);
 		}
 	}
 	if (optind < argc)
@@ -297,7 +297,7 @@ int cmd_destroy(int argc, char **argv)
 			arg_verbose++;
 			break;
 		default:
-			return cli_usage_error("destroy", "bad option");
+			return cli_bad_option("destroy", argv);
 		}
 	}
 	if (optind < argc)
@@ -326,7 +326,9 @@ int cmd_validate(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "t:", opts, NULL)) != -1)
 		if (!labsel_opt(&sel, c, optarg))
-			return cli_usage_error("validate", "bad option");
+			return cli_bad_option("validate", argv);
+	if (sel.name || sel.all)
+		return cli_usage_error("validate", "validate checks a file: give -t FILE");
 	if (optind < argc)
 		return cli_usage_error("validate", "unexpected argument '%s'", argv[optind]);
 	if (labsel_load_file(&sel, &topo) < 0)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* nslab: the command table, from which `nslab help` is made. */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,6 +73,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_bad_option(const char *cmd, char **argv)
+{
+	if (optopt && optopt != '?')
+		return cli_usage_error(cmd, "unknown option or missing value: '-%c'", optopt);
+	return cli_usage_error(cmd, "unknown option or missing value: '%s'", argv[optind - 1]);
+}
+
 void cli_warnings(const struct nslab_topo *topo)
 {
 	for (size_t i = 0; i < topo->n_warnings; i++)
@@ -129,6 +137,7 @@ int main(int argc, char **argv)
 	}
 	if (streq(argv[1], "--version"))
 		return cmd_version(1, argv);
+	opterr = 0; /* each command says what was wrong, as "nslab: ..." */
 	c = find_command(argv[1]);
 	if (!c) {
 		fprintf(stderr, "nslab: unknown command '%s'\n", argv[1]);

@@ -33,6 +33,13 @@ int nslab_netns_prepare(struct nslab_error *err);
 int nslab_netns_create(const char *name, int home_fd, nslab_netns_inside_fn inside, void *data,
 		       int *ret_fd, struct nslab_error *err);
 
+/**
+ * nslab_netns_attach() - pin the namespace at @src (/proc/PID/ns/net, or a
+ * pin elsewhere) as /run/netns/@name, as `ip netns attach` does.
+ * *@ret_fd (optional) is an fd of it, the caller's.  -EEXIST if the name is taken.
+ */
+int nslab_netns_attach(const char *name, const char *src, int *ret_fd, struct nslab_error *err);
+
 /* Open /run/netns/@name (or a path with '/'); *@ret_fd is the caller's. */
 int nslab_netns_open(const char *name, int *ret_fd, struct nslab_error *err);
 

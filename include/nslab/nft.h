@@ -76,6 +76,19 @@ int nslab_nft_render(const struct nslab_nft_lab *lab, char **ret);
  */
 int nslab_nft_apply(const char *script, struct nslab_error *err);
 
+/*
+ * nslab_nft_check() - parse and validate @script without changing anything
+ * (libnftables' dry run).  It still reads the ruleset through netlink, so it
+ * needs CAP_NET_ADMIN in the calling thread's network namespace.
+ */
+int nslab_nft_check(const char *script, struct nslab_error *err);
+
+/*
+ * nslab_nft_list_table() - the lab's table as `nft list table` prints it
+ * (@json: as `nft -j`).  -ENOENT when absent.  *@ret_text is the caller's (free()).
+ */
+int nslab_nft_list_table(const char *lab, bool json, char **ret_text, struct nslab_error *err);
+
 /* Delete the lab's table; an absent table is not an error. */
 int nslab_nft_delete(const char *lab, struct nslab_error *err);
 

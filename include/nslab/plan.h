@@ -11,13 +11,16 @@
 
 enum nslab_op_type {
 	NSLAB_OP_NETNS, /* create and pin ns[op.ns]; its sysctls but per-device ones */
+	NSLAB_OP_ADOPT, /* kind ext: pin an existing namespace as ns[op.ns] */
 	NSLAB_OP_BRIDGE, /* bridge op.ifname in op.ns (host: marked, or adopted) */
 	NSLAB_OP_VETH, /* veth op.ifname@op.ns <-> op.peer_ifname@op.peer_ns */
 	NSLAB_OP_SYSCTL, /* a per-device sysctl: op.key = op.value in op.ns */
 	NSLAB_OP_UP, /* set op.ifname up (and its master) in op.ns */
 	NSLAB_OP_ADDR, /* op.addr on op.ifname in op.ns */
 	NSLAB_OP_ROUTE, /* op.route in op.ns */
+	NSLAB_OP_FIREWALL, /* the lab's nftables table, forward rules, host sysctls */
 	NSLAB_OP_EXEC, /* op.cmd in op.node */
+	NSLAB_OP_SERVICE, /* op.node's cgroup and services */
 	NSLAB_OP_MAX,
 };
 
@@ -30,12 +33,14 @@ const char *nslab_op_type_to_string(enum nslab_op_type t);
  * @next_ifindex:	nslab picks the ifindex of every device it creates in
  *		its own namespaces (lo is 1), so nothing needs a lookup later
  * @uses_ipv6:	an IPv6 address or route of the file is in it
+ * @adopted:	kind ext: not ours; nslab picks no ifindex and sets no sysctl
  */
 struct nslab_plan_ns {
 	const char *name;
 	const struct nslab_node *node;
 	int next_ifindex;
 	bool uses_ipv6;
+	bool adopted;
 };
 
 /**
@@ -68,6 +73,9 @@ struct nslab_op {
 	const struct nslab_route *route;
 	const struct nslab_node *node;
 	const struct nslab_link *link;
+	const struct nslab_network *network;
+	const struct nslab_attach *attach;
+	bool exclusive; /* BRIDGE: must not exist yet (networks) */
 	const char *cmd;
 };
 
@@ -85,6 +93,10 @@ struct nslab_plan {
 	size_t ops_cap;
 	char mark[64];
 	bool *node_included;
+	char **strs; /* names and addresses the plan made up */
+	size_t n_strs, strs_cap;
+	struct nslab_route *routes; /* default routes via network gateways */
+	size_t n_routes;
 };
 
 /**
@@ -100,6 +112,13 @@ int nslab_plan_build(const struct nslab_topo *topo, const char *filter, struct n
 		     struct nslab_error *err);
 
 void nslab_plan_free(struct nslab_plan *plan);
+
+/*
+ * The name of the host end of @node's veth to a network: "nsl" and 8 hex
+ * digits of a hash of lab, node and interface (IFNAMSIZ leaves no room for
+ * the names themselves).  @buf of at least 16 bytes.
+ */
+void nslab_plan_network_port(const char *lab, const char *node, const char *ifname, char *buf);
 
 /* Index in plan->ns of the namespace that holds @node's interfaces (0: host). */
 int nslab_plan_node_ns(const struct nslab_plan *plan, const struct nslab_node *node);

@@ -16,6 +16,8 @@
  * @argv:	NULL-terminated; argv[0] is searched in PATH
  * @env, @n_env:	added to the environment
  * @stdin_fd, @stdout_fd, @stderr_fd:	-1 inherits
+ * @cgroup:	cgroup v2 directory the child moves itself into first, before
+ *		any namespace (a new /sys hides /sys/fs/cgroup); NULL: stay
  */
 struct nslab_spawn {
 	const char *netns;
@@ -26,6 +28,7 @@ struct nslab_spawn {
 	int stdin_fd;
 	int stdout_fd;
 	int stderr_fd;
+	const char *cgroup;
 };
 
 /**
@@ -37,6 +40,15 @@ struct nslab_spawn {
  * here through a close-on-exec pipe.  Return 0 with *@ret_pid set, or -errno.
  */
 int nslab_proc_spawn(const struct nslab_spawn *s, pid_t *ret_pid, struct nslab_error *err);
+
+/**
+ * nslab_proc_exec() - the child half of nslab_proc_spawn(), for callers that
+ * fork themselves (a service's supervisor forks the service): set the child
+ * up as nslab_proc_spawn() does and exec @s->argv.  Never returns: a failure
+ * is written to @errfd as "<errno> <message>" and the child exits 127.  Only
+ * to be called in a freshly forked child.
+ */
+_Noreturn void nslab_proc_exec(const struct nslab_spawn *s, int errfd);
 
 /*
  * nslab_proc_wait() - wait for @pid; *@ret_status is its exit status, or

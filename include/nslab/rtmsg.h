@@ -51,6 +51,8 @@ int nslab_mac_parse(const char *s, uint8_t mac[6]);
  *		it at creation, so it marks a device as the lab's atomically
  * @peer_*:	for kind "veth": the peer (VETH_INFO_PEER); @peer_netns_fd
  *		< 0 leaves it beside the first end
+ * @hairpin:	bridge port hairpin mode (frames may leave by the port they
+ *		came in), -1 unchanged; on an existing port only
  * @dump:	nslab_msg_getlink() only: dump all links
  */
 struct nslab_link_req {
@@ -70,6 +72,7 @@ struct nslab_link_req {
 	const uint8_t *peer_mac;
 	int peer_netns_fd;
 	unsigned int peer_group;
+	int hairpin;
 	bool dump;
 };
 

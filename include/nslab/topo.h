@@ -147,11 +147,11 @@ struct nslab_node {
 	size_t n_ports;
 	struct nslab_str *services; /* `services`, and containerlab's `cmd` as one */
 	size_t n_services;
-	unsigned long long memory;  /* bytes, 0: no limit */
-	unsigned int cpu_millis;    /* 1000 = one CPU, 0: no limit */
-	char *ext_netns;	    /* kind ext: `netns:` (name or path), or NULL */
-	int ext_pid;		    /* kind ext: `pid:`, or 0 */
-	double startup_delay;	    /* seconds */
+	unsigned long long memory; /* bytes, 0: no limit */
+	unsigned int cpu_millis; /* 1000 = one CPU, 0: no limit */
+	char *ext_netns; /* kind ext: `netns:` (name or path), or NULL */
+	int ext_pid; /* kind ext: `pid:`, or 0 */
+	double startup_delay; /* seconds */
 	struct nslab_str *wait_for; /* node names */
 	size_t n_wait_for;
 	bool implicit;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Unit tests of the topology parser: good and bad fixtures, inheritance, expansion. */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <glob.h>
 #include <stdio.h>
@@ -122,7 +123,9 @@ static void test_kinds(void)
 {
 	is_str(nslab_kind_to_string(NSLAB_KIND_SWITCH), "switch", "kind to string");
 	is_int(nslab_kind_from_string("bridge"), NSLAB_KIND_BRIDGE, "kind from string");
-	is_int(nslab_kind_from_string("ext"), -EINVAL, "ext is not a kind yet");
+	is_int(nslab_kind_from_string("ext"), NSLAB_KIND_EXT, "ext is a kind");
+	is_str(nslab_kind_to_string(NSLAB_KIND_EXT), "ext", "ext to string");
+	is_int(nslab_kind_from_string("docker"), -EINVAL, "unknown kind");
 	ok(nslab_kind_to_string(NSLAB_KIND_MAX) == NULL, "kind out of range");
 }
 
@@ -431,6 +434,380 @@ static void test_anchors(void)
 	nslab_topo_free(t);
 }
 
+static const struct nslab_network *net_of(const struct nslab_topo *t, const struct nslab_node *n,
+					  size_t i)
+{
+	return n && i < n->n_networks ? &t->networks[n->networks[i].network] : NULL;
+}
+
+static const char *net_name(const struct nslab_topo *t, const struct nslab_node *n, size_t i)
+{
+	const struct nslab_network *nw = net_of(t, n, i);
+
+	return nw ? nw->name : NULL;
+}
+
+/* The example of the spec's Networks section. */
+static void test_compose(void)
+{
+	struct nslab_topo *t = good("compose.yml"), *t2;
+	const struct nslab_node *proxy, *app, *db;
+	const struct nslab_network *fe, *be;
+
+	if (!t)
+		return;
+	is_int(t->n_networks, 2, "2 networks");
+	if (t->n_networks != 2)
+		goto out;
+	fe = &t->networks[0];
+	be = &t->networks[1];
+	is_str(fe->name, "frontend", "frontend");
+	is_str(fe->subnet, "172.30.1.0/24", "frontend subnet");
+	ok(fe->subnet6 == NULL && fe->gateway6 == NULL, "no subnet6");
+	is_str(fe->gateway, "172.30.1.1", "gateway: first host");
+	ok(!fe->internal && fe->nat && !fe->is_mgmt, "frontend: NAT out");
+	is_int(fe->mtu, 1500, "default mtu");
+	is_str(fe->bridge, "nl67036980-fron", "default bridge: nl + FNV-1a(lab/net) + name");
+	is_int(fe->pos.line, 3, "network position");
+	is_str(be->name, "backend", "backend");
+	ok(be->internal && !be->nat, "backend: internal, no NAT");
+	ok(be->gateway == NULL, "internal: no gateway in the model");
+	is_str(be->bridge, "nl99a8d62c-back", "backend bridge");
+	ok(strlen(fe->bridge) <= 15 && strlen(be->bridge) <= 15, "bridges fit IFNAMSIZ");
+	proxy = node(t, "proxy");
+	app = node(t, "app");
+	db = node(t, "db");
+	if (!proxy || !app || !db)
+		goto out;
+	is_int(proxy->n_networks, 1, "proxy: one network");
+	is_str(net_name(t, proxy, 0), "frontend", "proxy on frontend");
+	is_str(proxy->networks[0].ifname, "eth1", "proxy eth1");
+	is_str(proxy->networks[0].ipv4, "172.30.1.2/24", "proxy: first address after the gateway");
+	ok(proxy->networks[0].ipv6 == NULL, "proxy: no IPv6");
+	is_int(proxy->networks[0].pos.line, 7, "attachment position");
+	is_int(proxy->n_ports, 1, "proxy: one port");
+	if (proxy->n_ports == 1) {
+		const struct nslab_port *pt = &proxy->ports[0];
+
+		ok(pt->host_ip == NULL, "every host address");
+		ok(pt->host_port == 8080 && pt->host_end == 8080, "host port");
+		ok(pt->node_port == 80 && pt->node_end == 80, "node port");
+		is_int(pt->proto, IPPROTO_TCP, "tcp by default");
+		is_str(pt->spec, "8080:80", "spec as written");
+		is_int(pt->pos.line, 7, "port position");
+	}
+	is_int(app->n_networks, 2, "app: two networks");
+	if (app->n_networks == 2) {
+		is_str(net_name(t, app, 0), "frontend", "app: frontend first");
+		is_str(app->networks[0].ifname, "eth1", "app eth1");
+		is_str(app->networks[0].ipv4, "172.30.1.3/24", "app frontend address");
+		is_str(net_name(t, app, 1), "backend", "app: backend second");
+		is_str(app->networks[1].ifname, "eth2", "app eth2");
+		is_str(app->networks[1].ipv4, "172.30.2.2/24",
+		       "internal network: gateway .1 still reserved");
+	}
+	is_int(db->n_networks, 1, "db: one network");
+	if (db->n_networks == 1) {
+		is_str(db->networks[0].ifname, "eth1", "db eth1");
+		is_str(db->networks[0].ipv4, "172.30.2.50/24", "static address, subnet's length");
+	}
+	/* The same file gives the same names. */
+	t2 = good("compose.yml");
+	if (t2) {
+		is_str(t2->networks[0].bridge, fe->bridge, "default bridge is deterministic");
+		nslab_topo_free(t2);
+	}
+out:
+	nslab_topo_free(t);
+}
+
+static void test_mgmt(void)
+{
+	struct nslab_topo *t = good("mgmt.yml");
+	const struct nslab_network *m;
+	const struct nslab_node *a, *b, *c, *sw, *br, *x;
+
+	if (!t)
+		return;
+	is_int(t->n_networks, 2, "mgmt + lan");
+	m = &t->networks[0];
+	is_str(m->name, "mgmt", "mgmt is stored as 'mgmt'");
+	ok(m->is_mgmt, "is_mgmt");
+	ok(!t->networks[1].is_mgmt, "lan is not mgmt");
+	is_str(m->subnet, "10.99.0.0/24", "ipv4-subnet");
+	is_str(m->gateway, "10.99.0.1", "default ipv4-gw");
+	is_str(m->subnet6, "fd00:99::/64", "ipv6-subnet");
+	is_str(m->gateway6, "fd00:99::fe", "ipv6-gw");
+	is_str(m->bridge, "m1-mgmt", "bridge");
+	is_int(m->mtu, 1400, "mtu");
+	ok(!m->nat && !m->internal, "external-access: false");
+	a = node(t, "a");
+	b = node(t, "b");
+	c = node(t, "c");
+	sw = node(t, "sw");
+	br = node(t, "br");
+	x = node(t, "x");
+	if (!a || !b || !c || !sw || !br || !x)
+		goto out;
+	is_int(a->n_networks, 1, "a: mgmt only");
+	is_str(net_name(t, a, 0), "mgmt", "a on mgmt");
+	is_str(a->networks[0].ifname, "eth0", "mgmt is eth0");
+	is_str(a->networks[0].ipv4, "10.99.0.10/24", "mgmt-ipv4");
+	is_str(a->networks[0].ipv6, "fd00:99::1/64",
+	       "IPv6 from the first host: the gateway is elsewhere");
+	is_int(b->n_networks, 2, "b: mgmt and lan");
+	if (b->n_networks == 2) {
+		is_str(net_name(t, b, 0), "mgmt", "mgmt first");
+		is_str(b->networks[0].ipv4, "10.99.0.2/24", "IPAM on mgmt");
+		is_str(b->networks[0].ipv6, "fd00:99::2/64", "IPv6 IPAM on mgmt");
+		is_str(b->networks[1].ifname, "eth1", "lan is eth1");
+		is_str(b->networks[1].ipv4, "10.98.0.2/24", "lan address");
+	}
+	is_str(c->networks[0].ipv4, "10.99.0.3/24", "c: next address");
+	is_str(c->networks[0].ipv6, "fd00:99::c/64", "mgmt-ipv6");
+	is_int(sw->n_networks, 0, "switch: not on mgmt");
+	is_int(br->n_networks, 0, "bridge: not on mgmt");
+	is_int(x->n_networks, 1, "ext on mgmt by its networks");
+	if (x->n_networks == 1) {
+		is_str(x->networks[0].ifname, "eth1", "ext: eth1");
+		is_str(x->networks[0].ipv4, "10.99.0.4/24", "ext: IPAM in node order");
+	}
+out:
+	nslab_topo_free(t);
+	if ((t = good("mgmt-default.yml"))) {
+		m = &t->networks[0];
+		is_str(m->subnet, "172.20.20.0/24", "containerlab's default subnet");
+		is_str(m->gateway, "172.20.20.1", "default gateway");
+		ok(m->nat && !m->internal, "external-access defaults to true");
+		ok(m->subnet6 == NULL, "no IPv6 unless asked");
+		is_str(t->nodes[0].networks[0].ipv4, "172.20.20.2/24", "r1");
+		is_str(t->nodes[1].networks[0].ipv4, "172.20.20.3/24", "r2");
+		nslab_topo_free(t);
+	}
+}
+
+static void test_ports(void)
+{
+	struct nslab_topo *t = good("ports.yml");
+	const struct nslab_node *a, *h;
+	const struct nslab_port *p;
+
+	if (!t)
+		return;
+	a = node(t, "a");
+	h = node(t, "h");
+	if (!a || !h || !is_int(a->n_ports, 7, "a: 7 ports"))
+		goto out;
+	p = a->ports;
+	ok(!p[0].host_ip && p[0].host_port == 8080 && p[0].node_port == 80 &&
+		   p[0].proto == IPPROTO_TCP,
+	   "8080:80");
+	is_str(p[1].host_ip, "127.0.0.1", "HOST_IP");
+	ok(p[1].host_port == 8443 && p[1].node_port == 443 && p[1].proto == IPPROTO_TCP,
+	   "127.0.0.1:8443:443/tcp");
+	ok(p[2].host_port == 5353 && p[2].node_port == 53 && p[2].proto == IPPROTO_UDP, "/udp");
+	ok(p[3].host_port == 9000 && p[3].host_end == 9002 && p[3].node_port == 7000 &&
+		   p[3].node_end == 7002,
+	   "ranges");
+	ok(p[4].host_ip == NULL && p[4].host_port == 8081, "0.0.0.0 is every address");
+	is_str(p[5].host_ip, "127.0.0.2", "same port on another address");
+	ok(p[6].host_port == 8080 && p[6].proto == IPPROTO_UDP, "same port, other protocol");
+	is_str(p[1].spec, "127.0.0.1:8443:443/tcp", "spec");
+	is_int(p[1].pos.line, 10, "port line");
+	is_int(h->n_ports, 1, "h: reachable through its link to a bridge");
+	is_int(h->n_networks, 0, "h: no network");
+out:
+	nslab_topo_free(t);
+}
+
+static void test_services(void)
+{
+	struct nslab_topo *t = good("services.yml");
+	const struct nslab_node *a, *b, *c, *d, *e, *sw, *br;
+
+	if (!t)
+		return;
+	a = node(t, "a");
+	b = node(t, "b");
+	c = node(t, "c");
+	d = node(t, "d");
+	e = node(t, "e");
+	sw = node(t, "sw");
+	br = node(t, "br");
+	if (!a || !b || !c || !d || !e || !sw || !br)
+		goto out;
+	if (is_int(a->n_services, 3, "a: 2 services + cmd")) {
+		is_str(a->services[0].s, "python3 -m http.server 80", "service 1");
+		is_str(a->services[1].s, "sleep infinity", "service 2");
+		is_str(a->services[2].s, "nc -l 9", "cmd comes last");
+		is_int(a->services[2].pos.line, 9, "cmd position");
+	}
+	if (is_int(b->n_services, 2, "b: defaults' services + cmd")) {
+		is_str(b->services[0].s, "sleep 1000", "inherited service");
+		is_str(b->services[1].s, "sleep 5", "cmd");
+	}
+	is_int(c->n_services, 0, "services: [] overrides");
+	is_int(sw->n_services, 1, "switch: services");
+	is_int(br->n_services, 0, "bridge: none inherited");
+	is_int(a->memory, 64ull << 20, "memory: 64m from defaults");
+	is_int(b->memory, 1ull << 30, "memory: 1g");
+	is_int(c->memory, 134217728, "memory in bytes");
+	is_int(d->memory, 3ull << 29, "memory: 1.5GiB");
+	is_int(e->memory, 2ull << 20, "memory: 2MB is binary, as Docker");
+	is_int(sw->memory, 64ull << 20, "switch: memory from defaults");
+	is_int(br->memory, 0, "bridge: no memory");
+	is_int(a->cpu_millis, 500, "cpu: 0.5 from kinds.linux");
+	is_int(b->cpu_millis, 500, "cpu: 500m");
+	is_int(c->cpu_millis, 2000, "cpu: 2");
+	is_int(d->cpu_millis, 250, "cpu: \"0.25\"");
+	is_int(sw->cpu_millis, 0, "switch: kinds.linux does not apply");
+	ok(d->startup_delay == 1.5, "startup-delay: 1.5");
+	ok(e->startup_delay == 3, "startup-delay: 3");
+	ok(a->startup_delay == 0, "no startup-delay");
+	if (is_int(d->n_wait_for, 2, "wait-for")) {
+		is_str(d->wait_for[0].s, "a", "wait-for a");
+		is_str(d->wait_for[1].s, "b", "wait-for b");
+	}
+	is_int(e->n_wait_for, 1, "e waits for d");
+out:
+	nslab_topo_free(t);
+}
+
+static void test_ext(void)
+{
+	struct nslab_topo *t = good("ext.yml");
+	const struct nslab_node *web, *db, *p, *r1;
+
+	if (!t)
+		return;
+	web = node(t, "web");
+	db = node(t, "db");
+	p = node(t, "p");
+	r1 = node(t, "r1");
+	if (!web || !db || !p || !r1)
+		goto out;
+	is_int(web->kind, NSLAB_KIND_EXT, "kind ext");
+	is_str(web->ext_netns, "docker-web", "netns: a name");
+	is_int(web->ext_pid, 0, "no pid");
+	is_str(web->netns, "nslab-e-web", "rule 5: named like any node");
+	is_str(web->hostname, "webhost", "hostname");
+	is_int(web->n_exec, 1, "exec on ext");
+	is_int(web->n_services, 1, "services on ext");
+	is_int(web->memory, 32ull << 20, "memory on ext");
+	is_str(nslab_node_label(web, "adopted"), "yes", "kinds.ext applies");
+	if (is_int(web->n_networks, 1, "ext on a network")) {
+		is_str(web->networks[0].ifname, "eth1", "eth1 (the link took eth5)");
+		is_str(web->networks[0].ipv4, "10.20.0.2/24", "address");
+	}
+	is_int(db->ext_pid, 4242, "pid");
+	ok(db->ext_netns == NULL, "pid: no netns");
+	is_str(db->netns, "nslab-e-db", "pid: named like any node");
+	is_int(db->n_ports, 1, "ext: ports, reachable over its host link");
+	is_str(p->ext_netns, "/proc/1/ns/net", "netns: a path");
+	is_int(p->n_sysctls, 0, "ext: no sysctls");
+	is_str(r1->networks[0].ifname, "eth2", "r1: eth1 is its link's, so eth2");
+	is_str(t->links[0].ep[0].ifname, "eth5", "links into ext nodes");
+	is_int(t->links[0].ep[0].node, 0, "link end is web");
+out:
+	nslab_topo_free(t);
+}
+
+static void test_ipam(void)
+{
+	struct nslab_topo *t = good("ipam.yml");
+	const struct nslab_node *n1, *n2, *n3, *n4;
+	const struct nslab_network *dmz;
+
+	if (!t)
+		return;
+	n1 = node(t, "n1");
+	n2 = node(t, "n2");
+	n3 = node(t, "n3");
+	n4 = node(t, "n4");
+	if (!n1 || !n2 || !n3 || !n4 || t->n_networks != 2)
+		goto out;
+	dmz = &t->networks[1];
+	is_str(dmz->gateway, "10.2.0.254", "explicit gateway");
+	is_str(dmz->bridge, "br-dmz", "explicit bridge");
+	is_int(dmz->mtu, 9000, "mtu");
+	ok(!dmz->nat && !dmz->internal, "nat: false");
+	is_str(t->networks[0].gateway6, "fd00:1::1", "gateway6: first host of subnet6");
+	is_str(n1->networks[0].ipv4, "10.1.0.2/29", "n1: first after the gateway");
+	is_str(n1->networks[0].ipv6, "fd00:1::3/64", "n1: IPv6 skips n3's static ::2");
+	is_str(n3->networks[0].ipv4, "10.1.0.3/29", "n3: static, in the middle");
+	is_str(n3->networks[0].ipv6, "fd00:1::2/64", "n3: static IPv6");
+	is_str(n3->networks[0].ifname, "eth1", "n3: eth1");
+	if (is_int(n2->n_networks, 2, "n2: 2 networks")) {
+		is_str(n2->networks[0].ifname, "eth2", "n2: eth1 is a link's, lan is eth2");
+		is_str(n2->networks[0].ipv4, "10.1.0.4/29", "n2: skips the static .3");
+		is_str(n2->networks[1].ifname, "eth3", "n2: dmz is eth3");
+		is_str(n2->networks[1].ipv4, "10.2.0.1/24",
+		       "explicit gateway: the first host is free");
+	}
+	if (is_int(n4->n_networks, 2, "n4: 2 networks")) {
+		is_str(net_name(t, n4, 0), "dmz", "map form keeps the order");
+		is_str(n4->networks[0].ifname, "eth1", "interface: eth1");
+		is_str(n4->networks[0].ipv4, "10.2.0.2/24", "dmz address");
+		is_str(n4->networks[1].ifname, "eth2", "lan skips the explicit eth1");
+		is_str(n4->networks[1].ipv4, "10.1.0.5/29", "last but one of the /29");
+		is_str(n4->networks[1].ipv6, "fd00:1::5/64", "IPv6");
+	}
+out:
+	nslab_topo_free(t);
+}
+
+/* 5,000 nodes on one /16 with mgmt: IPAM must stay linear. */
+static void test_big_network(void)
+{
+	const size_t n = 5000;
+	size_t cap = n * 96, len = 0;
+	char *buf = malloc(cap);
+	struct nslab_error err = { 0 };
+	struct nslab_topo *t = NULL;
+	struct timespec a, b;
+	double ms;
+	int r;
+
+	if (!ok(buf != NULL, "allocate"))
+		return;
+	len += (size_t)snprintf(buf + len, cap - len,
+				"name: bignet\nmgmt: {ipv4-subnet: 10.250.0.0/16}\nnetworks:\n"
+				"  lan: {subnet: 10.1.0.0/16, subnet6: \"fd00:1::/64\"}\n"
+				"topology:\n  nodes:\n");
+	for (size_t i = 0; i < n; i++) {
+		if (i == n / 2)
+			len += (size_t)snprintf(buf + len, cap - len,
+						"    n%zu: {networks: {lan: {ipv4: 10.1.0.2}}, "
+						"ports: [\"%zu:80\"]}\n",
+						i, 10000 + i);
+		else
+			len += (size_t)snprintf(
+				buf + len, cap - len,
+				"    n%zu: {networks: [lan], ports: [\"%zu:80\"]}\n", i, 10000 + i);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	r = nslab_topo_parse("bignet.yml", buf, len, &t, &err);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	if (!is_int(r, 0, "5,000 nodes on a network parse"))
+		printf("#   %s\n", err.msg);
+	if (t) {
+		const struct nslab_node *last = &t->nodes[n - 1];
+
+		is_str(t->nodes[0].networks[1].ipv4, "10.1.0.3/16",
+		       "first node skips the static .2");
+		is_str(t->nodes[n / 2].networks[1].ipv4, "10.1.0.2/16", "static in the middle");
+		is_str(last->networks[1].ipv4, "10.1.19.137/16", "last node");
+		is_str(last->networks[1].ipv6, "fd00:1::1389/64", "last node IPv6");
+		is_str(last->networks[0].ipv4, "10.250.19.137/16", "last node on mgmt");
+		nslab_topo_free(t);
+	}
+	ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+	printf("# 5,000 nodes on a /16 network parsed in %.1f ms\n", ms);
+	/* Loose: sanitizers and busy machines are slower; O(n²) would be seconds. */
+	ok(ms < 1000, "linear IPAM (%.1f ms)", ms);
+	free(buf);
+}
+
 static void test_bad_fixtures(void)
 {
 	char pattern[4096];
@@ -466,7 +843,7 @@ static void test_bad_fixtures(void)
 		n++;
 	}
 	globfree(&g);
-	ok(n >= 25, "at least 25 bad fixtures (%d)", n);
+	ok(n >= 100, "at least 100 bad fixtures (%d)", n);
 }
 
 static void test_good_fixtures(void)
@@ -549,12 +926,79 @@ static void test_inline_errors(void)
 	       "comment only");
 	is_str(first_err("a: &x [*x]\n", b, sizeof(b)),
 	       "t.yml:1:1: unknown key 'a' at the top level; expected one of: name, prefix, "
-	       "topology",
+	       "mgmt, networks, topology",
 	       "recursive alias is harmless");
 	is_str(first_err("name: x\ntopology: {nodes: {a: &a {<<: *a}}}\n", b, sizeof(b)),
 	       "t.yml:2:27: YAML merge keys nested too deeply", "recursive merge key");
-	is_str(first_err("name: x\ntopology:\n  kinds: {ext: {}}\n", b, sizeof(b)),
-	       "t.yml:3:11: kind 'ext' is not supported by this version of nslab", "kinds.ext");
+	is_str(first_err(
+		       "name: x\ntopology:\n  kinds: {ext: {sysctls: {net.ipv4.ip_forward: 1}}}\n",
+		       b, sizeof(b)),
+	       "t.yml:3:17: 'sysctls' is not allowed on ext nodes: nslab leaves an adopted "
+	       "namespace's settings as they are",
+	       "kinds.ext takes no sysctls");
+	is_str(first_err("name: x\ntopology:\n  kinds: {linux: {pid: 1}}\n", b, sizeof(b)),
+	       "t.yml:3:19: 'pid' is for ext nodes only, not in kinds.linux", "kinds.linux pid");
+	is_str(first_err("name: x\ntopology:\n  nodes: {h: {kind: host, services: [a]}}\n", b,
+			 sizeof(b)),
+	       "t.yml:3:27: 'services' is not allowed on host node 'h'; host nodes take only: "
+	       "kind, group, labels, exec",
+	       "no services on host nodes");
+	is_str(first_err("name: x\nnetworks: {n: {subnet: 10.0.0.0/24, subnet6: 10.1.0.0/24}}\n"
+			 "topology: {}\n",
+			 b, sizeof(b)),
+	       "t.yml:2:46: subnet6 '10.1.0.0/24' is an IPv4 subnet; expected IPv6 such as "
+	       "fd00:30:1::/64",
+	       "subnet6 must be IPv6");
+	is_str(first_err("name: x\nnetworks: {n: {subnet: 10.0.0.0/24, mtu: 20}}\ntopology: {}\n",
+			 b, sizeof(b)),
+	       "t.yml:2:42: invalid mtu '20': expected an integer from 68 to 65535", "network mtu");
+	is_str(first_err("name: x\nnetworks: {n: {subnet: 10.0.0.0/24, internal: maybe}}\n"
+			 "topology: {}\n",
+			 b, sizeof(b)),
+	       "t.yml:2:47: invalid internal: expected true or false, got a string",
+	       "internal is a boolean");
+	is_str(first_err("name: x\nnetworks: {n: {subnet: 10.0.0.0/24}}\ntopology:\n  nodes: {a: "
+			 "{networks: {n: {ipv4: 10.0.0.5, mac: x}}}}\n",
+			 b, sizeof(b)),
+	       "t.yml:4:46: unknown key 'mac' in a node's network; expected one of: ipv4, ipv6, "
+	       "interface",
+	       "node network keys");
+	is_str(first_err("name: x\nnetworks: {n: {subnet: 10.0.0.0/24}}\ntopology:\n  nodes: {a: "
+			 "{networks: n}}\n",
+			 b, sizeof(b)),
+	       "t.yml:4:25: expected a list or a map of network names for 'networks', got a "
+	       "string",
+	       "networks type");
+	is_str(first_err("name: x\nmgmt: {ipv4-subnet: 10.0.0.0/24}\nnetworks: {n: {subnet: "
+			 "10.0.0.128/25}}\ntopology: {}\n",
+			 b, sizeof(b)),
+	       "t.yml:3:24: subnet 10.0.0.128/25 of network 'n' overlaps subnet 10.0.0.0/24 of "
+	       "network 'mgmt' (2:21)",
+	       "overlap with mgmt");
+	is_str(first_err("name: x\nmgmt: {ipv6-gw: \"fd00::1\"}\ntopology: {}\n", b, sizeof(b)),
+	       "t.yml:2:17: 'ipv6-gw' needs 'ipv6-subnet'", "ipv6-gw without a subnet");
+	is_str(first_err("name: x\nnetworks: {n: {subnet: 10.0.0.0/24}}\ntopology:\n  nodes: {a: "
+			 "{networks: [n]}, b: {kind: bridge}}\n  links: [{endpoints: [a:eth1, "
+			 "host:nld7cc8aa2-n]}]\n",
+			 b, sizeof(b)),
+	       "t.yml:5:32: interface 'nld7cc8aa2-n' in the host namespace clashes with the bridge "
+	       "of network 'n' (2:12)",
+	       "a host interface with a network bridge's default name");
+	is_str(first_err("name: x\ntopology:\n  nodes: {a: {ports: [\"8080:80\"]}, b: {}}\n"
+			 "  links: [{endpoints: [a:eth1, b:eth1], ipv4: [10.0.0.1/24]}]\n",
+			 b, sizeof(b)),
+	       "t.yml:3:15: node 'a' publishes ports but has no address the host can reach; put "
+	       "it on a network",
+	       "a link to a linux node does not make a node reachable");
+	is_str(first_err("name: x\nnetworks: {n: {subnet: 10.0.0.0/24}}\ntopology:\n  nodes:\n"
+			 "    a: {networks: [n], ports: [\"127.0.0.1:80:80\", \"80:80/udp\", "
+			 "\"127.0.0.2:80:80\"]}\n    b: {networks: [n], ports: "
+			 "[\"127.0.0.1:80:80/udp\"]}\n",
+			 b, sizeof(b)),
+	       "t.yml:6:32: host port 127.0.0.1:80/udp is already published by node 'a' (5:51)",
+	       "a specific address clashes with every address");
+	is_str(first_err("name: x\ntopology:\n  nodes: {a: {cmd: \"\"}}\n", b, sizeof(b)),
+	       "t.yml:3:20: 'cmd' is empty", "empty cmd");
 	is_str(first_err(
 		       "name: x\ntopology:\n  nodes: {a: {}}\n  links: [{endpoints: [a:e1, b:e1]}]"
 		       "\n",
@@ -734,6 +1178,13 @@ int main(void)
 	test_load();
 	test_hand_built();
 	test_big();
+	test_compose();
+	test_mgmt();
+	test_ports();
+	test_services();
+	test_ext();
+	test_ipam();
+	test_big_network();
 	test_good_fixtures();
 	test_bad_fixtures();
 	return tap_done();
