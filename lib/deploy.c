@@ -860,6 +860,9 @@ int nslab_lab_deploy(const struct nslab_topo *topo, const struct nslab_deploy_op
 	size_t len = 0;
 	int r;
 
+	r = lab_check_conflicts(topo, err);
+	if (r < 0)
+		return r;
 	r = nslab_plan_build(topo, opts ? opts->node_filter : NULL, &plan, err);
 	if (r < 0)
 		return r;

@@ -2,6 +2,8 @@
 /* Destroy a lab from its journal: unpin its namespaces, delete its host devices as one group. */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 
 #include "nslab/hosts.h"
@@ -245,16 +247,40 @@ out:
 	return r;
 }
 
-int nslab_lab_destroy(const char *name, nslab_progress_fn progress, void *progress_data,
-		      struct nslab_error *err)
+static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (type == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+static int labdir_cb(const char *kind, const char *name, void *data)
+{
+	if (streq(kind, "labdir"))
+		snprintf(data, PATH_MAX, "%s", name);
+	return 0;
+}
+
+int nslab_lab_destroy(const char *name, unsigned int flags, nslab_progress_fn progress,
+		      void *progress_data, struct nslab_error *err)
 {
 	struct nslab_state *st = NULL;
+	char labdir[PATH_MAX] = "";
 	int r;
 
 	r = nslab_state_open(name, &st, err);
 	if (r < 0)
 		return r;
+	if (flags & NSLAB_DESTROY_CLEANUP)
+		nslab_state_read_journal(st, labdir_cb, labdir, NULL);
 	r = lab_undo(st, name, progress, progress_data, err);
+	/* The lab directory (logs) stays unless asked: rule 11. */
+	if (r >= 0 && labdir[0] && strstr(labdir, "/nslab-"))
+		nftw(labdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	if (r >= 0)
 		r = nslab_state_remove(st, err);
 	nslab_state_close(st);

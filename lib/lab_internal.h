@@ -43,6 +43,13 @@ void lab_service_dir(const char *lab, char *buf, size_t size);
 /* The lab directory ./nslab-<lab>/ beside the topology file (logs). */
 void lab_dir(const struct nslab_topo *t, char *buf, size_t size);
 
+/*
+ * Runtime checks of a topology against the host and the labs deployed:
+ * host ports published twice, subnets that overlap another lab's network
+ * or a route of the host.  The error names the file position.
+ */
+int lab_check_conflicts(const struct nslab_topo *t, struct nslab_error *err);
+
 /* Undo them (destroy): every kind is idempotent and ignores what is absent. */
 int lab_firewall_undo(const char *lab, struct nslab_error *err);
 int lab_services_undo(struct nslab_state *st, const char *lab, struct nslab_error *err);

@@ -164,13 +164,13 @@ static void host_limits(const struct nslab_topo *t, bool tune)
 	}
 }
 
-static int destroy_one(const char *name, bool note_absent)
+static int destroy_one(const char *name, bool note_absent, unsigned int flags)
 {
 	struct progress prog = progress_new();
 	struct nslab_error err = { 0 };
 	int r;
 
-	r = nslab_lab_destroy(name, show_progress, &prog, &err);
+	r = nslab_lab_destroy(name, flags, show_progress, &prog, &err);
 	if (prog.shown && r < 0)
 		fputc('\n', stderr);
 	if (r == -ENOENT) {
@@ -253,7 +253,7 @@ int cmd_deploy(int argc, char **argv)
 	cli_warnings(topo);
 	raise_nofile();
 	host_limits(topo, tune);
-	if (reconfigure && destroy_one(topo->name, false) < 0) {
+	if (reconfigure && destroy_one(topo->name, false, 0) < 0) {
 		nslab_topo_free(topo);
 		return 1;
 	}
@@ -281,6 +281,7 @@ int cmd_destroy(int argc, char **argv)
 	};
 	struct labsel sel = { 0 };
 	char **names = NULL;
+	unsigned int flags = 0;
 	size_t n = 0;
 	int c, r, ret = 0;
 
@@ -289,7 +290,8 @@ int cmd_destroy(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'c':
-			break; /* the lab directory holds nothing yet */
+			flags |= NSLAB_DESTROY_CLEANUP;
+			break;
 		case 'q':
 			arg_quiet = true;
 			break;
@@ -308,7 +310,7 @@ int cmd_destroy(int argc, char **argv)
 	if (sel.all && n == 0 && !arg_quiet)
 		fprintf(stderr, "nslab: no lab is deployed; nothing to do\n");
 	for (size_t i = 0; i < n; i++)
-		if (destroy_one(names[i], true) < 0)
+		if (destroy_one(names[i], true, flags) < 0)
 			ret = 1;
 	nslab_strv_free(names, n);
 	return ret;

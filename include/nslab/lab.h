@@ -43,8 +43,11 @@ int nslab_lab_deploy(const struct nslab_topo *topo, const struct nslab_deploy_op
  * then its state.  Works without the topology file.  Return -ENOENT when no
  * such lab is deployed.  @progress may be NULL.
  */
-int nslab_lab_destroy(const char *name, nslab_progress_fn progress, void *progress_data,
-		      struct nslab_error *err);
+int nslab_lab_destroy(const char *name, unsigned int flags, nslab_progress_fn progress,
+		      void *progress_data, struct nslab_error *err);
+
+/* nslab_lab_destroy() flags: also remove the lab directory (logs, captures). */
+#define NSLAB_DESTROY_CLEANUP 0x1u
 
 /* The IFLA_GROUP nslab proposes for lab @name's host-namespace devices. */
 unsigned int nslab_lab_group(const char *name);
