@@ -442,6 +442,22 @@ static int do_veth(struct apply *a, const struct nslab_op *op, struct nslab_erro
 	else
 		snprintf(label, sizeof(label), "node %s: %s on network %s (host end %s)",
 			 op->node->name, op->peer_ifname, op->network->name, op->ifname);
+	/*
+	 * An adopted namespace is not ours to unpin: the end we put there is
+	 * deleted by name at destroy, so it is journalled by name first.
+	 */
+	for (int e = 0; e < 2; e++) {
+		int ns = e ? op->peer_ns : op->ns;
+		char name[PATH_MAX];
+
+		if (!a->plan->ns[ns].adopted)
+			continue;
+		snprintf(name, sizeof(name), "%s/%s", a->plan->ns[ns].name,
+			 e ? op->peer_ifname : op->ifname);
+		r = nslab_state_journal(a->st, "extlink", name, err);
+		if (r < 0)
+			return r;
+	}
 	r = nslab_nl_add(a->rt[0].nl, nslab_msg_newlink, &req, label, err);
 	if (r < 0 || op->ns != 0)
 		return r;
@@ -459,7 +475,8 @@ static int queue_lo_up(struct apply *a, struct nslab_error *err)
 	for (size_t i = 1; i < a->plan->n_ns; i++) {
 		int r;
 
-		if (!a->rt[i].nl)
+		/* An adopted namespace is left as it is, its lo included. */
+		if (!a->rt[i].nl || a->plan->ns[i].adopted)
 			continue;
 		r = nslab_nl_add(a->rt[i].nl, nslab_msg_newlink, &req, "lo up", err);
 		if (r < 0)
@@ -507,12 +524,24 @@ static int do_up(struct apply *a, const struct nslab_op *op, struct nslab_error 
 
 static int op_ifindex(struct apply *a, const struct nslab_op *op, int *ret, struct nslab_error *err)
 {
+	struct nslab_link_req req;
+	char label[64];
+	int idx = 0, r;
+
 	if (op->ifindex || !op->ifname) {
 		*ret = op->ifindex;
 		return 0;
 	}
-	/* The host namespace: the kernel chose the index. */
-	return host_ifindex(a, op->ifname, ret, err);
+	/* The host's or an adopted namespace: the kernel chose the index. */
+	nslab_link_req_init(&req);
+	req.ifname = op->ifname;
+	snprintf(label, sizeof(label), "node %s: interface %s", ns_label(a, op->ns), op->ifname);
+	r = nslab_nl_request(a->rt[op->ns].nl, nslab_msg_getlink, &req, label, ifindex_cb, &idx,
+			     err);
+	if (r < 0)
+		return r;
+	*ret = idx;
+	return 0;
 }
 
 static int do_addr(struct apply *a, const struct nslab_op *op, struct nslab_error *err)

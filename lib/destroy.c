@@ -55,6 +55,8 @@ struct journal {
 	size_t n_netns, netns_cap;
 	char **hosts;
 	size_t n_hosts, hosts_cap;
+	char **extlinks;
+	size_t n_extlinks, extlinks_cap;
 	bool firewall, services;
 	unsigned int group;
 };
@@ -76,6 +78,8 @@ static int journal_cb(const char *kind, const char *name, void *data)
 
 	if (streq(kind, "netns")) {
 		return push(&j->netns, &j->netns_cap, &j->n_netns, name);
+	} else if (streq(kind, "extlink")) {
+		return push(&j->extlinks, &j->extlinks_cap, &j->n_extlinks, name);
 	} else if (streq(kind, "hosts")) {
 		return push(&j->hosts, &j->hosts_cap, &j->n_hosts, name);
 	} else if (streq(kind, "netns-kept")) {
@@ -169,6 +173,36 @@ static int unpin_all(struct journal *j, nslab_progress_fn progress, void *progre
 	return 0;
 }
 
+/*
+ * The lab's ends in adopted (kind ext) namespaces, deleted now and by name:
+ * those namespaces live on, so nothing else would remove them.  Runs while
+ * the lab's pins still exist.  Devices already gone are fine.
+ */
+static int delete_extlinks(struct journal *j)
+{
+	for (size_t i = 0; i < j->n_extlinks; i++) {
+		char *slash = strchr(j->extlinks[i], '/');
+		struct nslab_link_req req;
+		struct nslab_nl *nl = NULL;
+		struct nslab_error e;
+		int fd;
+
+		if (!slash)
+			continue;
+		*slash = '\0';
+		if (nslab_netns_open(j->extlinks[i], &fd, &e) < 0)
+			continue; /* the namespace is gone, and the device with it */
+		if (nslab_nl_open_netns(fd, &nl, &e) == 0) {
+			nslab_link_req_init(&req);
+			req.ifname = slash + 1;
+			nslab_nl_request(nl, nslab_msg_dellink, &req, "extlink", NULL, NULL, &e);
+			nslab_nl_close(nl);
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 int lab_undo(struct nslab_state *st, const char *lab, nslab_progress_fn progress,
 	     void *progress_data, struct nslab_error *err)
 {
@@ -200,6 +234,9 @@ int lab_undo(struct nslab_state *st, const char *lab, nslab_progress_fn progress
 				*err = e;
 		}
 	}
+	r = delete_extlinks(&j);
+	if (r < 0 && first == 0)
+		first = r;
 	/*
 	 * Unpin every namespace first: the kernel then frees them, and every
 	 * device inside, in one batch (cleanup_net), instead of one by one.
@@ -244,6 +281,7 @@ int lab_undo(struct nslab_state *st, const char *lab, nslab_progress_fn progress
 out:
 	nslab_strv_free(j.netns, j.n_netns);
 	nslab_strv_free(j.hosts, j.n_hosts);
+	nslab_strv_free(j.extlinks, j.n_extlinks);
 	return r;
 }
 
