@@ -67,6 +67,14 @@ check: all
 check-unit: all
 	NSLAB=$(abspath $(BUILD)/nslab) UNIT_DIR=$(abspath $(BUILD)/tests) tests/run.sh --unit
 
+# Tests that need a stock kernel (cgroup v2 memory controller, later netem,
+# GRE, dummy), run in a throwaway VM: ../shared/vm (setup.sh once per machine).
+SHARED ?= ../shared
+VM_TESTS ?= t_net_limits
+check-vm: all
+	bash $(SHARED)/vm/run-in-vm.sh --timeout 1200 -- env NSLAB=$(abspath $(BUILD)/nslab) \
+		UNIT_DIR=$(abspath $(BUILD)/tests) tests/run.sh --no-unit $(VM_TESTS)
+
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 
@@ -87,5 +95,5 @@ format-check:
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: fuzz all check check-unit asan check-asan install format format-check clean
+.PHONY: check-vm fuzz all check check-unit asan check-asan install format format-check clean
 .SECONDARY:

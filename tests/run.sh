@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The single test entry point (`make check`, `make check-unit`):
 #
-#   NSLAB=build/nslab UNIT_DIR=build/tests tests/run.sh [--unit] [NAME...]
+#   NSLAB=build/nslab UNIT_DIR=build/tests tests/run.sh [--unit | --no-unit] [NAME...]
 #
 # 1. every unit test binary in $UNIT_DIR (TAP lines, last line
 #    "N passed, N failed");
@@ -28,10 +28,12 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 TEST_TIMEOUT=${TEST_TIMEOUT:-240}
 
 unit_only=0
+no_unit=0
 names=()
 for a in "$@"; do
 	case $a in
 	--unit) unit_only=1 ;;
+	--no-unit) no_unit=1 ;;
 	-h | --help)
 		sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
@@ -80,7 +82,9 @@ report() {
 }
 
 # ------------------------------------------------------------- unit tests
-if [ -d "$UNIT_DIR" ]; then
+if [ "$no_unit" = 1 ]; then
+	echo "# unit tests not run (--no-unit)"
+elif [ -d "$UNIT_DIR" ]; then
 	for bin in "$UNIT_DIR"/*; do
 		[ -f "$bin" ] && [ -x "$bin" ] || continue
 		name=unit/$(basename "$bin")
