@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "nslab/lab.h"
+#include "nslab/nft.h"
 #include "nslab/nl.h"
 #include "nslab/rtmsg.h"
 #include "nslab/state.h"
@@ -135,20 +136,24 @@ int lab_check_conflicts(const struct nslab_topo *t, struct nslab_error *err)
 	size_t n = 0;
 	int r = 0;
 
-	if (t->n_networks == 0) {
-		bool ports = false;
-
-		for (size_t i = 0; i < t->n_nodes && !ports; i++)
-			ports = t->nodes[i].n_ports > 0;
-		if (!ports)
-			return 0;
-	}
 	r = nslab_state_list(&names, &n, err);
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		struct nslab_topo *o = NULL;
 
 		if (streq(names[i], t->name))
 			continue;
+		char a[64], b[64];
+
+		/* "a-b" and "a_b" would share one nftables table. */
+		nslab_nft_table_name(t->name, a, sizeof(a));
+		nslab_nft_table_name(names[i], b, sizeof(b));
+		if (streq(a, b)) {
+			r = nslab_err(err, EEXIST,
+				      "lab '%s' is deployed, and its nftables table %s would be "
+				      "this lab's too\nhint: rename one of the labs",
+				      names[i], a);
+			break;
+		}
 		if (nslab_lab_load(names[i], &o, NULL) < 0)
 			continue; /* being destroyed, or unreadable: not in the way */
 		r = check_other_lab(t, o, err);

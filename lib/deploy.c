@@ -8,6 +8,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "nslab/hosts.h"
 #include "nslab/lab.h"
@@ -265,6 +266,12 @@ static int do_adopt(struct apply *a, const struct nslab_op *op, struct nslab_err
 	if (n->ext_netns && !strchr(n->ext_netns, '/') && streq(n->ext_netns, n->netns)) {
 		/* Its own name already: nothing to pin, and nothing to remove later. */
 		r = nslab_netns_open(n->netns, &rt->fd, err);
+	} else if (nslab_netns_exists(n->netns)) {
+		/* Never journal (and so never remove) a name someone else gave. */
+		return nslab_err(err, EEXIST,
+				 "node %s: the name %s/%s is taken already\n"
+				 "hint: remove it or choose another prefix or lab name",
+				 n->name, NSLAB_NETNS_DIR, n->netns);
 	} else {
 		r = nslab_state_journal(a->st, "netns", n->netns, err);
 		if (r >= 0)
@@ -450,10 +457,23 @@ static int do_veth(struct apply *a, const struct nslab_op *op, struct nslab_erro
 		int ns = e ? op->peer_ns : op->ns;
 		char name[PATH_MAX];
 
+		const char *ifname = e ? op->peer_ifname : op->ifname;
+		struct nslab_link_req get;
+		int idx = 0;
+
 		if (!a->plan->ns[ns].adopted)
 			continue;
-		snprintf(name, sizeof(name), "%s/%s", a->plan->ns[ns].name,
-			 e ? op->peer_ifname : op->ifname);
+		/* Its devices are not ours: refuse a name it uses rather than journal it. */
+		nslab_link_req_init(&get);
+		get.ifname = ifname;
+		r = nslab_nl_request(a->rt[ns].nl, nslab_msg_getlink, &get, "lookup", ifindex_cb,
+				     &idx, NULL);
+		if (r == 0 && idx > 0)
+			return nslab_err(err, EEXIST,
+					 "node %s: interface %s exists already in the adopted "
+					 "namespace",
+					 a->plan->ns[ns].node->name, ifname);
+		snprintf(name, sizeof(name), "%s/%s", a->plan->ns[ns].name, ifname);
 		r = nslab_state_journal(a->st, "extlink", name, err);
 		if (r < 0)
 			return r;
@@ -624,6 +644,13 @@ static int do_exec(struct apply *a, const struct nslab_op *op, struct nslab_erro
 	char out[1024], cg[PATH_MAX];
 	int status, r;
 
+	if (op->delay > 0) {
+		struct timespec ts = { (time_t)op->delay,
+				       (long)((op->delay - (double)(time_t)op->delay) * 1e9) };
+
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
 	/* exec commands run in the node's cgroup too, when it has one. */
 	r = lab_cgroup(a->plan, a->st, n, cg, sizeof(cg), err);
 	if (r < 0)

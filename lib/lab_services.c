@@ -25,13 +25,16 @@ void lab_dir(const struct nslab_topo *t, char *buf, size_t size)
 	const char *slash = strrchr(t->file, '/');
 	char cwd[PATH_MAX];
 
-	if (streq(t->file, "-") || streq(t->file, "<stdin>") || !slash) {
-		if (!getcwd(cwd, sizeof(cwd)))
-			snprintf(cwd, sizeof(cwd), ".");
+	/* Absolute, so that destroy --cleanup finds it from anywhere. */
+	if (!getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), ".");
+	if (streq(t->file, "-") || streq(t->file, "<stdin>") || !slash)
 		snprintf(buf, size, "%s/nslab-%s", cwd, t->name);
-	} else {
+	else if (t->file[0] == '/')
 		snprintf(buf, size, "%.*s/nslab-%s", (int)(slash - t->file), t->file, t->name);
-	}
+	else
+		snprintf(buf, size, "%s/%.*s/nslab-%s", cwd, (int)(slash - t->file), t->file,
+			 t->name);
 }
 
 int lab_cgroup(const struct nslab_plan *plan, struct nslab_state *st, const struct nslab_node *node,

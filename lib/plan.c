@@ -548,8 +548,9 @@ static int plan_default_routes(struct builder *b, struct nslab_error *err)
 			struct nslab_route *rt;
 			struct nslab_op *op;
 
-			if (!gw || has_default(n, v6 ? AF_INET6 : AF_INET) ||
-			    (v6 && !n->networks[0].ipv6))
+			/* An adopted namespace keeps its own routing. */
+			if (!gw || n->kind == NSLAB_KIND_EXT ||
+			    has_default(n, v6 ? AF_INET6 : AF_INET) || (v6 && !n->networks[0].ipv6))
 				continue;
 			rt = &plan->routes[plan->n_routes++];
 			rt->dst = v6 ? "default6" : "default";
@@ -631,26 +632,54 @@ static int plan_routes(struct builder *b, struct nslab_error *err)
 	return plan_default_routes(b, err);
 }
 
-static int plan_execs(struct builder *b, struct nslab_error *err)
+/* Depth-first: a node's exec after those of the nodes it waits for (no cycles: parser). */
+static int exec_node(struct builder *b, size_t i, uint8_t *mark, struct nslab_error *err)
 {
 	struct nslab_plan *plan = b->plan;
 	const struct nslab_topo *t = plan->topo;
+	const struct nslab_node *n = &t->nodes[i];
 
-	for (size_t i = 0; i < t->n_nodes; i++) {
-		const struct nslab_node *n = &t->nodes[i];
+	if (mark[i])
+		return 0;
+	mark[i] = 1;
+	for (size_t k = 0; k < n->n_wait_for; k++) {
+		long w = nslab_topo_find_node(t, n->wait_for[k].s);
+		int r;
 
-		if (!plan->node_included[i])
-			continue;
-		for (size_t k = 0; k < n->n_exec; k++) {
-			struct nslab_op *op = add_op(plan, NSLAB_OP_EXEC, b->node_ns[i]);
-
-			if (!op)
-				return nslab_err(err, ENOMEM, "out of memory");
-			op->node = n;
-			op->cmd = n->exec[k].s;
+		if (w >= 0) {
+			r = exec_node(b, (size_t)w, mark, err);
+			if (r < 0)
+				return r;
 		}
 	}
+	if (!plan->node_included[i])
+		return 0;
+	for (size_t k = 0; k < n->n_exec; k++) {
+		struct nslab_op *op = add_op(plan, NSLAB_OP_EXEC, b->node_ns[i]);
+
+		if (!op)
+			return nslab_err(err, ENOMEM, "out of memory");
+		op->node = n;
+		op->cmd = n->exec[k].s;
+		/* startup-delay: before the node's first command */
+		op->delay = k == 0 ? n->startup_delay : 0;
+	}
 	return 0;
+}
+
+/* exec commands in node order, except that `wait-for` nodes go first. */
+static int plan_execs(struct builder *b, struct nslab_error *err)
+{
+	const struct nslab_topo *t = b->plan->topo;
+	uint8_t *mark = calloc(t->n_nodes + 1, 1);
+	int r = 0;
+
+	if (!mark)
+		return nslab_err(err, ENOMEM, "out of memory");
+	for (size_t i = 0; i < t->n_nodes && r >= 0; i++)
+		r = exec_node(b, i, mark, err);
+	free(mark);
+	return r;
 }
 
 int nslab_plan_build(const struct nslab_topo *topo, const char *filter, struct nslab_plan **ret,

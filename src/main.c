@@ -75,8 +75,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 
 int cli_bad_option(const char *cmd, char **argv)
 {
-	if (optopt && optopt != '?')
-		return cli_usage_error(cmd, "unknown option or missing value: '-%c'", optopt);
+	/* For long options optopt is the option's code, not what the user typed. */
 	return cli_usage_error(cmd, "unknown option or missing value: '%s'", argv[optind - 1]);
 }
 

@@ -77,6 +77,7 @@ struct nslab_op {
 	const struct nslab_attach *attach;
 	bool exclusive; /* BRIDGE: must not exist yet (networks) */
 	const char *cmd;
+	double delay; /* EXEC: seconds to wait first (startup-delay) */
 };
 
 /**
