@@ -238,19 +238,11 @@ int lab_undo(struct nslab_state *st, const char *lab, nslab_progress_fn progress
 	if (r < 0 && first == 0)
 		first = r;
 	/*
-	 * Unpin every namespace first: the kernel then frees them, and every
-	 * device inside, in one batch (cleanup_net), instead of one by one.
-	 */
-	r = unpin_all(&j, progress, progress_data, err);
-	if (r < 0 && first == 0)
-		first = r;
-	/*
 	 * The lab's host-namespace devices (bridges it created, host ends of
 	 * veths) carry its device group from their creation on: one request
-	 * deletes them all.  A bridge that existed before has another group.
+	 * deletes them all, with the peers of veths in the same batch.  A
+	 * bridge that existed before has another group.
 	 */
-	if (progress)
-		progress("devices", j.n_netns, j.n_netns + j.n_hosts + 1, progress_data);
 	if (j.group) {
 		r = nslab_nl_open(&nl, err);
 		if (r < 0)
@@ -265,6 +257,17 @@ int lab_undo(struct nslab_state *st, const char *lab, nslab_progress_fn progress
 		if (r < 0)
 			goto out;
 	}
+	/*
+	 * Then unpin every namespace: the kernel frees them, and every device
+	 * inside, in one batch (cleanup_net), instead of one by one.  The
+	 * group delete went first: after the unpinning it would wait for the
+	 * rtnl lock that cleanup_net holds while it works.
+	 */
+	r = unpin_all(&j, progress, progress_data, err);
+	if (r < 0 && first == 0)
+		first = r;
+	if (progress)
+		progress("hosts", j.n_netns, j.n_netns + j.n_hosts + 1, progress_data);
 	for (size_t i = 0; i < j.n_hosts; i++) {
 		struct nslab_error e;
 
