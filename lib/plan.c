@@ -408,25 +408,77 @@ static int plan_sysctls(struct builder *b, struct nslab_error *err)
 	return 0;
 }
 
-/*
- * Find the ifindex nslab gave @ifname in namespace @ns (0 when not ours).
- * Linear: used only for the `dev` of routes.
- */
-static int find_ifindex(const struct nslab_plan *plan, int ns, const char *ifname)
+/* The devices nslab makes in each namespace: compressed lists, for `dev` of routes. */
+struct ns_ifaces {
+	size_t *off;
+	const char **name;
+	int *ifindex;
+};
+
+static void ns_iface_add(struct ns_ifaces *x, size_t *fill, int ns, const char *name, int idx)
+{
+	if (x->name) {
+		size_t at = x->off[ns] + fill[ns]++;
+
+		x->name[at] = name;
+		x->ifindex[at] = idx;
+	} else {
+		x->off[ns + 1]++;
+	}
+}
+
+/* Two passes over the ops (count, then fill): linear in the plan. */
+static int ns_ifaces_build(const struct nslab_plan *plan, struct ns_ifaces *x)
+{
+	size_t *fill = calloc(plan->n_ns + 1, sizeof(*fill));
+
+	x->off = calloc(plan->n_ns + 2, sizeof(*x->off));
+	if (!fill || !x->off) {
+		free(fill);
+		return -ENOMEM;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			for (size_t i = 0; i < plan->n_ns; i++)
+				x->off[i + 1] += x->off[i];
+			x->name = calloc(x->off[plan->n_ns] + 1, sizeof(*x->name));
+			x->ifindex = calloc(x->off[plan->n_ns] + 1, sizeof(*x->ifindex));
+			if (!x->name || !x->ifindex) {
+				free(fill);
+				return -ENOMEM;
+			}
+		}
+		for (size_t i = 0; i < plan->n_ops; i++) {
+			const struct nslab_op *op = &plan->ops[i];
+
+			if (op->type == NSLAB_OP_VETH) {
+				ns_iface_add(x, fill, op->ns, op->ifname, op->ifindex);
+				ns_iface_add(x, fill, op->peer_ns, op->peer_ifname,
+					     op->peer_ifindex);
+			} else if (op->type == NSLAB_OP_BRIDGE) {
+				ns_iface_add(x, fill, op->ns, op->ifname, op->ifindex);
+			}
+		}
+	}
+	free(fill);
+	return 0;
+}
+
+static void ns_ifaces_free(struct ns_ifaces *x)
+{
+	free(x->off);
+	free(x->name);
+	free(x->ifindex);
+}
+
+/* The ifindex nslab gave @ifname in namespace @ns (0 when not ours). */
+static int find_ifindex(const struct ns_ifaces *x, int ns, const char *ifname)
 {
 	if (ns == 0)
 		return 0;
-	for (size_t i = 0; i < plan->n_ops; i++) {
-		const struct nslab_op *op = &plan->ops[i];
-
-		if (op->type == NSLAB_OP_VETH && op->ns == ns && streq(op->ifname, ifname))
-			return op->ifindex;
-		if (op->type == NSLAB_OP_VETH && op->peer_ns == ns &&
-		    streq(op->peer_ifname, ifname))
-			return op->peer_ifindex;
-		if (op->type == NSLAB_OP_BRIDGE && op->ns == ns && streq(op->ifname, ifname))
-			return op->ifindex;
-	}
+	for (size_t i = x->off[ns]; i < x->off[ns + 1]; i++)
+		if (streq(x->name[i], ifname))
+			return x->ifindex[i];
 	return 0;
 }
 
@@ -608,8 +660,14 @@ static int plan_routes(struct builder *b, struct nslab_error *err)
 {
 	struct nslab_plan *plan = b->plan;
 	const struct nslab_topo *t = plan->topo;
+	struct ns_ifaces x = { 0 };
+	int r = 0;
 
-	for (size_t i = 0; i < t->n_nodes; i++) {
+	if (ns_ifaces_build(plan, &x) < 0) {
+		ns_ifaces_free(&x);
+		return nslab_err(err, ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < t->n_nodes && r >= 0; i++) {
 		const struct nslab_node *n = &t->nodes[i];
 
 		if (!plan->node_included[i])
@@ -617,19 +675,22 @@ static int plan_routes(struct builder *b, struct nslab_error *err)
 		for (size_t k = 0; k < n->n_routes; k++) {
 			struct nslab_op *op = add_op(plan, NSLAB_OP_ROUTE, b->node_ns[i]);
 
-			if (!op)
-				return nslab_err(err, ENOMEM, "out of memory");
+			if (!op) {
+				r = nslab_err(err, ENOMEM, "out of memory");
+				break;
+			}
 			op->node = n;
 			op->route = &n->routes[k];
 			if (n->routes[k].family == AF_INET6)
 				plan->ns[b->node_ns[i]].uses_ipv6 = true;
 			if (n->routes[k].dev) {
 				op->ifname = n->routes[k].dev;
-				op->ifindex = find_ifindex(plan, b->node_ns[i], op->ifname);
+				op->ifindex = find_ifindex(&x, b->node_ns[i], op->ifname);
 			}
 		}
 	}
-	return plan_default_routes(b, err);
+	ns_ifaces_free(&x);
+	return r < 0 ? r : plan_default_routes(b, err);
 }
 
 /* Depth-first: a node's exec after those of the nodes it waits for (no cycles: parser). */
