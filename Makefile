@@ -70,10 +70,14 @@ check-unit: all
 # Tests that need a stock kernel (cgroup v2 memory controller, later netem,
 # GRE, dummy), run in a throwaway VM: ../shared/vm (setup.sh once per machine).
 SHARED ?= ../shared
-VM_TESTS ?= t_net_limits
+VM_TESTS ?= t_net_limits t_rule1_host_defaults
+# The VM's own host namespace forwards and filters, as many hosts do, so
+# that rule 1 (nodes start with forwarding off, rp_filter 0) is tested.
 check-vm: all
-	bash $(SHARED)/vm/run-in-vm.sh --timeout 1200 -- env NSLAB=$(abspath $(BUILD)/nslab) \
-		UNIT_DIR=$(abspath $(BUILD)/tests) tests/run.sh --no-unit $(VM_TESTS)
+	bash $(SHARED)/vm/run-in-vm.sh --timeout 1200 -- sh -c 'sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.default.rp_filter=2 && \
+		NSLAB=$(abspath $(BUILD)/nslab) UNIT_DIR=$(abspath $(BUILD)/tests) \
+		tests/run.sh --no-unit $(VM_TESTS)'
 
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"

@@ -48,6 +48,7 @@ struct apply {
 	atomic_size_t done;
 	size_t total;
 	unsigned int workers;
+	bool need_default[4]; /* ns_defaults[] to write, from the first namespace */
 };
 
 static void progress(struct apply *a, const char *phase)
@@ -131,9 +132,20 @@ static const char *ns_label(const struct apply *a, int ns)
 }
 
 struct netns_inside {
+	struct apply *a;
 	struct ns_rt *rt;
 	const struct nslab_node *node;
 	bool uses_ipv6;
+	bool probe; /* the first namespace: learn which defaults need writing */
+	int proc_mnt; /* the worker's procfs instance, or -1 */
+};
+
+static const char *const ns_defaults[][2] = {
+	/* rule 1: whatever the host has, new nodes start alike */
+	{ "net.ipv4.conf.all.forwarding", "0" },
+	{ "net.ipv6.conf.all.forwarding", "0" },
+	{ "net.ipv4.conf.all.rp_filter", "0" },
+	{ "net.ipv4.conf.default.rp_filter", "0" },
 };
 
 static bool user_sets(const struct nslab_node *n, const char *key)
@@ -156,30 +168,35 @@ static bool user_sets(const struct nslab_node *n, const char *key)
  */
 static int netns_inside(void *data, struct nslab_error *err)
 {
-	static const char *const defaults[][2] = {
-		/* rule 1: whatever the host has, new nodes start alike */
-		{ "net.ipv4.conf.all.forwarding", "0" },
-		{ "net.ipv6.conf.all.forwarding", "0" },
-		{ "net.ipv4.conf.all.rp_filter", "0" },
-		{ "net.ipv4.conf.default.rp_filter", "0" },
-	};
 	struct netns_inside *in = data;
+	struct apply *a = in->a;
 	const struct nslab_node *n = in->node;
 	_cleanup_close_ int net = -1;
+	char val[32];
 	int r;
 
 	r = nslab_nl_open(&in->rt->nl, err);
 	if (r < 0)
 		return r;
-	r = nslab_sysctl_open_net(&net, err);
+	r = nslab_sysctl_open_net(in->proc_mnt, &net, err);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < ARRAY_SIZE(defaults); i++) {
-		if (user_sets(n, defaults[i][0]))
+	/*
+	 * A new namespace's IPv4 settings come from the host's initial one and
+	 * its IPv6 settings are the kernel's defaults (devconf_inherit_init_net),
+	 * the same for every namespace of one deploy: read them once, in the
+	 * first, and write only what differs.
+	 */
+	for (size_t i = 0; i < ARRAY_SIZE(ns_defaults); i++) {
+		if (in->probe)
+			a->need_default[i] = nslab_sysctl_read_at(net, ns_defaults[i][0], val,
+								  sizeof(val), NULL) < 0 ||
+					     !streq(val, ns_defaults[i][1]);
+		if (!a->need_default[i] || user_sets(n, ns_defaults[i][0]))
 			continue;
-		r = nslab_sysctl_write_at(net, defaults[i][0], defaults[i][1], err);
+		r = nslab_sysctl_write_at(net, ns_defaults[i][0], ns_defaults[i][1], err);
 		/* IPv6 may be disabled on the host (ipv6.disable=1). */
-		if (r == -ENOENT && strstr(defaults[i][0], "ipv6"))
+		if (r == -ENOENT && strstr(ns_defaults[i][0], "ipv6"))
 			continue;
 		if (r < 0)
 			return r;
@@ -206,14 +223,18 @@ static int netns_inside(void *data, struct nslab_error *err)
 	return 0;
 }
 
-static int do_netns(struct apply *a, const struct nslab_op *op, struct nslab_error *err)
+static int do_netns(struct apply *a, const struct nslab_op *op, bool probe, int proc_mnt,
+		    struct nslab_error *err)
 {
 	struct ns_rt *rt = &a->rt[op->ns];
 	const char *name = a->plan->ns[op->ns].name;
 	struct netns_inside in = {
+		.a = a,
 		.rt = rt,
 		.node = op->node,
 		.uses_ipv6 = a->plan->ns[op->ns].uses_ipv6,
+		.probe = probe,
+		.proc_mnt = proc_mnt,
 	};
 	int r;
 
@@ -710,12 +731,25 @@ static void *netns_worker(void *data)
 {
 	struct netns_worker *w = data;
 
+	int proc_mnt = -1;
+	unsigned int uses = 0;
+
 	while (!atomic_load(w->failed)) {
 		size_t i = atomic_fetch_add(w->next, 1);
 
 		if (i >= w->end)
 			break;
-		w->r = do_netns(w->a, &w->a->plan->ops[i], &w->err);
+		/*
+		 * One procfs instance for 64 namespaces: its lookup chains stay
+		 * short, and its set-up cost is shared.
+		 */
+		if (uses++ % 64 == 0) {
+			if (proc_mnt >= 0)
+				close(proc_mnt);
+			if (nslab_sysctl_private_proc(&proc_mnt) < 0)
+				proc_mnt = -1;
+		}
+		w->r = do_netns(w->a, &w->a->plan->ops[i], false, proc_mnt, &w->err);
 		if (w->r < 0) {
 			atomic_store(w->failed, 1);
 			break;
@@ -725,6 +759,8 @@ static void *netns_worker(void *data)
 		if (w->reporter)
 			progress(w->a, "netns");
 	}
+	if (proc_mnt >= 0)
+		close(proc_mnt);
 	return NULL;
 }
 
@@ -746,6 +782,14 @@ static int netns_phase(struct apply *a, size_t first, size_t end, unsigned int w
 
 	if (workers > ARRAY_SIZE(w))
 		workers = ARRAY_SIZE(w);
+	/* The first alone: it learns which defaults need writing (netns_inside). */
+	if (first < end) {
+		r = do_netns(a, &a->plan->ops[first], true, -1, err);
+		if (r < 0)
+			return r;
+		atomic_fetch_add(&a->done, 1);
+		next = ++first;
+	}
 	if (workers < 1 || end - first < 16)
 		workers = 1;
 	for (unsigned int t = 0; t < workers; t++)
@@ -838,7 +882,7 @@ static int apply_plan(struct apply *a, struct nslab_error *err)
 				progress(a, nslab_op_type_to_string(phase));
 			switch (op->type) {
 			case NSLAB_OP_NETNS:
-				r = do_netns(a, op, err);
+				r = do_netns(a, op, true, -1, err);
 				break;
 			case NSLAB_OP_ADOPT:
 				r = do_adopt(a, op, err);

@@ -49,14 +49,9 @@ int nslab_sysctl_write(const char *key, const char *value, struct nslab_error *e
 	return write_value(fd, key, value, err);
 }
 
-/*
- * A procfs instance of our own, mounted nowhere (fsopen/fsmount): its
- * /sys/net is found in one step, because the dentries of other namespaces
- * live in other instances.  Return an fd of its sys/net, or -errno.
- */
-static int private_proc_net(void)
+int nslab_sysctl_private_proc(int *ret_mnt)
 {
-	int fs, mnt, net, e;
+	int fs, mnt, e;
 
 	fs = fsopen("proc", FSOPEN_CLOEXEC);
 	if (fs < 0)
@@ -72,23 +67,52 @@ static int private_proc_net(void)
 	close(fs);
 	if (mnt < 0)
 		return e;
-	/* The open directory keeps the detached mount alive; it goes with the fd. */
-	net = openat(mnt, "sys/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	e = -errno;
-	close(mnt);
-	return net < 0 ? e : net;
+	*ret_mnt = mnt;
+	return 0;
 }
 
-int nslab_sysctl_open_net(int *ret_fd, struct nslab_error *err)
+int nslab_sysctl_open_net(int proc_mnt, int *ret_fd, struct nslab_error *err)
 {
-	int fd = private_proc_net();
+	int fd = -1, own = -1;
 
+	if (proc_mnt < 0 && nslab_sysctl_private_proc(&own) == 0)
+		proc_mnt = own;
+	/* An open directory keeps a detached mount alive; it goes with the fd. */
+	if (proc_mnt >= 0)
+		fd = openat(proc_mnt, "sys/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (own >= 0)
+		close(own);
 	/* Kernels before 5.2, or no CAP_SYS_ADMIN: the shared /proc, slower. */
 	if (fd < 0)
 		fd = open("/proc/sys/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return nslab_err_sys(err, errno, "cannot open /proc/sys/net");
 	*ret_fd = fd;
+	return 0;
+}
+
+int nslab_sysctl_read_at(int net_fd, const char *key, char *buf, size_t size,
+			 struct nslab_error *err)
+{
+	char path[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+	int r;
+
+	if (strncmp(key, "net.", 4) != 0)
+		return nslab_err(err, EINVAL, "sysctl %s is not a net.* sysctl", key);
+	r = sysctl_path(key + 4, path, sizeof(path), err);
+	if (r < 0)
+		return r;
+	fd = openat(net_fd, path + strlen("/proc/sys/"), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nslab_err_sys(err, errno, "sysctl %s", key);
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		return nslab_err_sys(err, errno, "sysctl %s", key);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
 	return 0;
 }
 

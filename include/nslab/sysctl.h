@@ -16,18 +16,28 @@
 int nslab_sysctl_write(const char *key, const char *value, struct nslab_error *err);
 
 /**
- * nslab_sysctl_open_net() - open /proc/sys/net of the calling thread's
- * namespace, for nslab_sysctl_write_at().
+ * nslab_sysctl_private_proc() - a procfs instance of our own, mounted
+ * nowhere (fsopen/fsmount); *@ret_mnt is an fd of its root, the caller's.
  *
  * Kernel quirk: every namespace has its own /proc/sys/net dentry, all
  * hashed under the same parent and name in one procfs instance, so a path
  * lookup from /proc/sys walks a chain as long as the number of namespaces
- * that were ever looked up there (quadratic for a lab).  This opens net/ of
- * a fresh, unmounted procfs instance instead, where the chain has one
- * entry; writes relative to it cost the same in the 5,000th namespace as in
- * the first.  *@ret_fd is the caller's.
+ * that were ever looked up there (quadratic for a lab).  In an instance of
+ * our own, used for a bounded number of namespaces, the chain stays short.
+ * Return 0 or -errno (kernels before 5.2, no CAP_SYS_ADMIN).
  */
-int nslab_sysctl_open_net(int *ret_fd, struct nslab_error *err);
+int nslab_sysctl_private_proc(int *ret_mnt);
+
+/**
+ * nslab_sysctl_open_net() - open sys/net of the calling thread's namespace
+ * for nslab_sysctl_write_at(): in the procfs instance @proc_mnt, or in a
+ * fresh one when -1, or at worst in /proc.  *@ret_fd is the caller's.
+ */
+int nslab_sysctl_open_net(int proc_mnt, int *ret_fd, struct nslab_error *err);
+
+/* As nslab_sysctl_read(), relative to @net_fd. */
+int nslab_sysctl_read_at(int net_fd, const char *key, char *buf, size_t size,
+			 struct nslab_error *err);
 
 /* As nslab_sysctl_write(), for a "net." key, relative to @net_fd. */
 int nslab_sysctl_write_at(int net_fd, const char *key, const char *value, struct nslab_error *err);
