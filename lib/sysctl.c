@@ -34,6 +34,19 @@ static int write_value(int fd, const char *key, const char *value, struct nslab_
 	return 0;
 }
 
+/* One read of a sysctl's value, trailing newline removed. */
+static int read_value(int fd, const char *key, char *buf, size_t size, struct nslab_error *err)
+{
+	ssize_t n = read(fd, buf, size - 1);
+
+	if (n < 0)
+		return nslab_err_sys(err, errno, "sysctl %s", key);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return 0;
+}
+
 int nslab_sysctl_write(const char *key, const char *value, struct nslab_error *err)
 {
 	char path[PATH_MAX];
@@ -91,36 +104,11 @@ int nslab_sysctl_open_net(int proc_mnt, int *ret_fd, struct nslab_error *err)
 	return 0;
 }
 
-int nslab_sysctl_read_at(int net_fd, const char *key, char *buf, size_t size,
-			 struct nslab_error *err)
+/* Open a "net." sysctl relative to @net_fd (sys/net of some procfs instance). */
+static int open_at(int net_fd, const char *key, int flags, struct nslab_error *err)
 {
 	char path[PATH_MAX];
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
-	int r;
-
-	if (strncmp(key, "net.", 4) != 0)
-		return nslab_err(err, EINVAL, "sysctl %s is not a net.* sysctl", key);
-	r = sysctl_path(key + 4, path, sizeof(path), err);
-	if (r < 0)
-		return r;
-	fd = openat(net_fd, path + strlen("/proc/sys/"), O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return nslab_err_sys(err, errno, "sysctl %s", key);
-	n = read(fd, buf, size - 1);
-	if (n < 0)
-		return nslab_err_sys(err, errno, "sysctl %s", key);
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
-	return 0;
-}
-
-int nslab_sysctl_write_at(int net_fd, const char *key, const char *value, struct nslab_error *err)
-{
-	char path[PATH_MAX];
-	_cleanup_close_ int fd = -1;
-	int r;
+	int fd, r;
 
 	if (strncmp(key, "net.", 4) != 0)
 		return nslab_err(err, EINVAL, "sysctl %s is not a net.* sysctl", key);
@@ -128,9 +116,28 @@ int nslab_sysctl_write_at(int net_fd, const char *key, const char *value, struct
 	if (r < 0)
 		return r;
 	/* sysctl_path() made it "/proc/sys/..."; we want it relative to net/. */
-	fd = openat(net_fd, path + strlen("/proc/sys/"), O_WRONLY | O_CLOEXEC);
+	fd = openat(net_fd, path + strlen("/proc/sys/"), flags | O_CLOEXEC);
 	if (fd < 0)
 		return nslab_err_sys(err, errno, "sysctl %s", key);
+	return fd;
+}
+
+int nslab_sysctl_read_at(int net_fd, const char *key, char *buf, size_t size,
+			 struct nslab_error *err)
+{
+	_cleanup_close_ int fd = open_at(net_fd, key, O_RDONLY, err);
+
+	if (fd < 0)
+		return fd;
+	return read_value(fd, key, buf, size, err);
+}
+
+int nslab_sysctl_write_at(int net_fd, const char *key, const char *value, struct nslab_error *err)
+{
+	_cleanup_close_ int fd = open_at(net_fd, key, O_WRONLY, err);
+
+	if (fd < 0)
+		return fd;
 	return write_value(fd, key, value, err);
 }
 
@@ -157,7 +164,6 @@ int nslab_sysctl_read(const char *key, char *buf, size_t size, struct nslab_erro
 {
 	char path[PATH_MAX];
 	_cleanup_close_ int fd = -1;
-	ssize_t n;
 	int r;
 
 	r = sysctl_path(key, path, sizeof(path), err);
@@ -166,11 +172,5 @@ int nslab_sysctl_read(const char *key, char *buf, size_t size, struct nslab_erro
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return nslab_err_sys(err, errno, "sysctl %s", key);
-	n = read(fd, buf, size - 1);
-	if (n < 0)
-		return nslab_err_sys(err, errno, "sysctl %s", key);
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
-	return 0;
+	return read_value(fd, key, buf, size, err);
 }
