@@ -10,7 +10,9 @@
 require_nslab
 
 # the outsiders: a server in a namespace of its own, and a named namespace
-unshare -n socat TCP-LISTEN:7000,fork,reuseaddr SYSTEM:'echo adopted' </dev/null >/dev/null 2>&1 &
+# It reads the line before it answers: closing with unread data sends a
+# reset, which can overtake the answer.
+unshare -n socat TCP-LISTEN:7000,fork,reuseaddr SYSTEM:'read -r l; echo adopted' </dev/null >/dev/null 2>&1 &
 PID=$!
 ip netns add outside9
 ip -n outside9 link set lo up
