@@ -348,7 +348,13 @@ static int ifindex_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* Look up a host-namespace device by name (rare: host bridges, host ends with addresses). */
-static int host_ifindex(struct apply *a, const char *ifname, int *ret, struct nslab_error *err)
+/*
+ * Look up @ifname in namespace @ns by name: the host's and adopted
+ * namespaces, where the kernel chose the index.  An absent name fails with
+ * -ENODEV; with @err NULL failures carry no message.
+ */
+static int ns_ifindex(struct apply *a, int ns, const char *ifname, int *ret,
+		      struct nslab_error *err)
 {
 	struct nslab_link_req req;
 	char label[64];
@@ -356,8 +362,8 @@ static int host_ifindex(struct apply *a, const char *ifname, int *ret, struct ns
 
 	nslab_link_req_init(&req);
 	req.ifname = ifname;
-	snprintf(label, sizeof(label), "host interface %s", ifname);
-	r = nslab_nl_request(a->rt[0].nl, nslab_msg_getlink, &req, label, ifindex_cb, &idx, err);
+	snprintf(label, sizeof(label), "node %s: interface %s", ns_label(a, ns), ifname);
+	r = nslab_nl_request(a->rt[ns].nl, nslab_msg_getlink, &req, label, ifindex_cb, &idx, err);
 	if (r < 0)
 		return r;
 	*ret = idx;
@@ -405,7 +411,7 @@ static int do_bridge(struct apply *a, const struct nslab_op *op, struct nslab_er
 	r = set_alias(a, op->ifname, false, err);
 	if (r < 0)
 		return r;
-	return host_ifindex(a, op->ifname, &br->ifindex, err);
+	return ns_ifindex(a, 0, op->ifname, &br->ifindex, err);
 }
 
 static int master_ifindex(struct apply *a, const struct nslab_op *op, int ns, int *ret,
@@ -479,16 +485,12 @@ static int do_veth(struct apply *a, const struct nslab_op *op, struct nslab_erro
 		char name[PATH_MAX];
 
 		const char *ifname = e ? op->peer_ifname : op->ifname;
-		struct nslab_link_req get;
 		int idx = 0;
 
 		if (!a->plan->ns[ns].adopted)
 			continue;
 		/* Its devices are not ours: refuse a name it uses rather than journal it. */
-		nslab_link_req_init(&get);
-		get.ifname = ifname;
-		r = nslab_nl_request(a->rt[ns].nl, nslab_msg_getlink, &get, "lookup", ifindex_cb,
-				     &idx, NULL);
+		r = ns_ifindex(a, ns, ifname, &idx, NULL);
 		if (r == 0 && idx > 0)
 			return nslab_err(err, EEXIST,
 					 "node %s: interface %s exists already in the adopted "
@@ -565,24 +567,11 @@ static int do_up(struct apply *a, const struct nslab_op *op, struct nslab_error 
 
 static int op_ifindex(struct apply *a, const struct nslab_op *op, int *ret, struct nslab_error *err)
 {
-	struct nslab_link_req req;
-	char label[64];
-	int idx = 0, r;
-
 	if (op->ifindex || !op->ifname) {
 		*ret = op->ifindex;
 		return 0;
 	}
-	/* The host's or an adopted namespace: the kernel chose the index. */
-	nslab_link_req_init(&req);
-	req.ifname = op->ifname;
-	snprintf(label, sizeof(label), "node %s: interface %s", ns_label(a, op->ns), op->ifname);
-	r = nslab_nl_request(a->rt[op->ns].nl, nslab_msg_getlink, &req, label, ifindex_cb, &idx,
-			     err);
-	if (r < 0)
-		return r;
-	*ret = idx;
-	return 0;
+	return ns_ifindex(a, op->ns, op->ifname, ret, err);
 }
 
 static int do_addr(struct apply *a, const struct nslab_op *op, struct nslab_error *err)
