@@ -18,6 +18,7 @@ enum nslab_op_type {
 	NSLAB_OP_UP, /* set op.ifname up (and its master) in op.ns */
 	NSLAB_OP_ADDR, /* op.addr on op.ifname in op.ns */
 	NSLAB_OP_ROUTE, /* op.route in op.ns */
+	NSLAB_OP_NETEM, /* op.netem as the root qdisc of op.ifname in op.ns */
 	NSLAB_OP_FIREWALL, /* the lab's nftables table, forward rules, host sysctls */
 	NSLAB_OP_EXEC, /* op.cmd in op.node */
 	NSLAB_OP_SERVICE, /* op.node's cgroup and services */
@@ -75,6 +76,7 @@ struct nslab_op {
 	const struct nslab_link *link;
 	const struct nslab_network *network;
 	const struct nslab_attach *attach;
+	const struct nslab_netem *netem;
 	bool exclusive; /* BRIDGE: must not exist yet (networks) */
 	const char *cmd;
 	double delay; /* EXEC: seconds to wait first (startup-delay) */

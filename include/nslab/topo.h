@@ -159,6 +159,27 @@ struct nslab_node {
 };
 
 /**
+ * struct nslab_netem - impairments of one direction (`netem:`)
+ * @set:	any key was given
+ * @delay_us, @jitter_us:	microseconds
+ * @loss, @corrupt, @duplicate:	percent, 0..100
+ * @rate_bps:	bits per second, 0: no limit
+ *
+ * Only @rate_bps set: a tbf qdisc (every kernel has it); anything else: one
+ * netem qdisc carrying all of it, rate included.
+ */
+struct nslab_netem {
+	bool set;
+	unsigned long long delay_us;
+	unsigned long long jitter_us;
+	double loss;
+	double corrupt;
+	double duplicate;
+	unsigned long long rate_bps;
+	struct nslab_pos pos;
+};
+
+/**
  * struct nslab_endpoint - one end of a link
  * @node:	index in nslab_topo.nodes
  * @ifname:	interface name (1..15 bytes).  For a bridge node it is the port's
@@ -166,6 +187,8 @@ struct nslab_node {
  *		switch's namespace.
  * @mac:	"02:00:..." or NULL for the kernel's choice
  * @ipv4, @ipv6:	CIDR strings, primary first
+ * @netem:	this end's egress impairments: the endpoint's own `netem:`, or
+ *		the link's (which applies to both ends), endpoint keys winning
  */
 struct nslab_endpoint {
 	size_t node;
@@ -175,6 +198,7 @@ struct nslab_endpoint {
 	size_t n_ipv4;
 	struct nslab_str *ipv6;
 	size_t n_ipv6;
+	struct nslab_netem netem;
 	struct nslab_pos pos;
 };
 
