@@ -4,6 +4,7 @@
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/if_tunnel.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -114,6 +115,50 @@ static int put_veth_peer(struct nlmsghdr *nlh, size_t room, const struct nslab_l
 	return 0;
 }
 
+static int put_vxlan(struct nlmsghdr *nlh, size_t room, const struct nslab_tunnel_params *t)
+{
+	PUT(mnl_attr_put_u32_check(nlh, room, IFLA_VXLAN_ID, t->id));
+	if (t->remote.family == AF_INET)
+		PUT(mnl_attr_put_check(nlh, room, IFLA_VXLAN_GROUP, 4, t->remote.addr));
+	else if (t->remote.family == AF_INET6)
+		PUT(mnl_attr_put_check(nlh, room, IFLA_VXLAN_GROUP6, 16, t->remote.addr));
+	if (t->local.family == AF_INET)
+		PUT(mnl_attr_put_check(nlh, room, IFLA_VXLAN_LOCAL, 4, t->local.addr));
+	else if (t->local.family == AF_INET6)
+		PUT(mnl_attr_put_check(nlh, room, IFLA_VXLAN_LOCAL6, 16, t->local.addr));
+	if (t->parent > 0)
+		PUT(mnl_attr_put_u32_check(nlh, room, IFLA_VXLAN_LINK, (uint32_t)t->parent));
+	if (t->port)
+		PUT(mnl_attr_put_u16_check(nlh, room, IFLA_VXLAN_PORT, htons(t->port)));
+	if (t->ttl)
+		PUT(mnl_attr_put_u8_check(nlh, room, IFLA_VXLAN_TTL, t->ttl));
+	PUT(mnl_attr_put_u8_check(nlh, room, IFLA_VXLAN_LEARNING, t->learning));
+	return 0;
+}
+
+static int put_gre(struct nlmsghdr *nlh, size_t room, const struct nslab_tunnel_params *t)
+{
+	/* IFLA_GRE_LOCAL/REMOTE are 4 bytes for gre, 16 for ip6gre. */
+	if (t->local.family)
+		PUT(mnl_attr_put_check(nlh, room, IFLA_GRE_LOCAL, addr_len(t->local.family),
+				       t->local.addr));
+	if (t->remote.family)
+		PUT(mnl_attr_put_check(nlh, room, IFLA_GRE_REMOTE, addr_len(t->remote.family),
+				       t->remote.addr));
+	if (t->parent > 0)
+		PUT(mnl_attr_put_u32_check(nlh, room, IFLA_GRE_LINK, (uint32_t)t->parent));
+	if (t->ttl)
+		PUT(mnl_attr_put_u8_check(nlh, room, IFLA_GRE_TTL, t->ttl));
+	if (t->id) {
+		/* GRE_KEY in the flags (network order) says the key is present. */
+		PUT(mnl_attr_put_u16_check(nlh, room, IFLA_GRE_IFLAGS, GRE_KEY));
+		PUT(mnl_attr_put_u16_check(nlh, room, IFLA_GRE_OFLAGS, GRE_KEY));
+		PUT(mnl_attr_put_u32_check(nlh, room, IFLA_GRE_IKEY, htonl(t->id)));
+		PUT(mnl_attr_put_u32_check(nlh, room, IFLA_GRE_OKEY, htonl(t->id)));
+	}
+	return 0;
+}
+
 static int put_linkinfo(struct nlmsghdr *nlh, size_t room, const struct nslab_link_req *r)
 {
 	struct nlattr *linkinfo, *data;
@@ -132,6 +177,12 @@ static int put_linkinfo(struct nlmsghdr *nlh, size_t room, const struct nslab_li
 		data = mnl_attr_nest_start_check(nlh, room, IFLA_INFO_DATA);
 		PUT(data);
 		PUT(mnl_attr_put_u32_check(nlh, room, IFLA_BR_STP_STATE, 0));
+		mnl_attr_nest_end(nlh, data);
+	} else if (r->tunnel && (streq(r->kind, "vxlan") || streq(r->kind, "gre"))) {
+		data = mnl_attr_nest_start_check(nlh, room, IFLA_INFO_DATA);
+		PUT(data);
+		if ((streq(r->kind, "vxlan") ? put_vxlan : put_gre)(nlh, room, r->tunnel) < 0)
+			return -ENOBUFS;
 		mnl_attr_nest_end(nlh, data);
 	}
 	mnl_attr_nest_end(nlh, linkinfo);

@@ -36,11 +36,34 @@ const char *nslab_prefix_format(const struct nslab_prefix *p, char *buf, size_t 
 int nslab_mac_parse(const char *s, uint8_t mac[6]);
 
 /**
+ * struct nslab_tunnel_params - IFLA_INFO_DATA of a new vxlan or gre device
+ * @id:		the VNI (vxlan, 1..2^24-1), or the GRE key (0: no key)
+ * @local, @remote:	underlay addresses; family 0 when absent
+ * @port:	vxlan UDP destination port, host order (0: the kernel's 8472)
+ * @parent:	ifindex of the underlay device (IFLA_VXLAN_LINK, IFLA_GRE_LINK),
+ *		0: whatever the route to @remote uses
+ * @ttl:	0: the kernel's default
+ * @learning:	vxlan: learn remote MACs (off for point-to-point tunnels,
+ *		whose one remote is given)
+ */
+struct nslab_tunnel_params {
+	uint32_t id;
+	struct nslab_prefix local;
+	struct nslab_prefix remote;
+	uint16_t port;
+	int parent;
+	uint8_t ttl;
+	bool learning;
+};
+
+/**
  * struct nslab_link_req - input of the link builders
  * @ifindex:	existing device, or the index to give a new one; 0: by @ifname
  *		or the kernel's choice
  * @ifname:	IFLA_IFNAME
- * @kind:	"veth" or "bridge" to create; NULL to change an existing link
+ * @kind:	"veth", "bridge", "vxlan", "gre" or "dummy" to create; NULL to
+ *		change an existing link
+ * @tunnel:	kind vxlan or gre: its parameters
  * @mtu:	0: unchanged / default
  * @mac:	6 bytes or NULL
  * @up:		-1 unchanged, 0 down, 1 up (ifi_flags/ifi_change)
@@ -74,6 +97,7 @@ struct nslab_link_req {
 	unsigned int peer_group;
 	int hairpin;
 	bool dump;
+	const struct nslab_tunnel_params *tunnel;
 };
 
 /* Initialise @req: every field "unchanged", fds -1. */

@@ -6,6 +6,7 @@
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/if_tunnel.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -155,6 +156,108 @@ static void test_newlink_bridge(void)
 		   info.group == 7,
 	   "bridge: link_parse fields");
 	check_room(nslab_msg_newlink, &r, "newlink bridge");
+}
+
+static long u16n(const struct nlattr *a)
+{
+	return a && mnl_attr_get_payload_len(a) == 2 ? (long)mnl_attr_get_u16(a) : -1;
+}
+
+static long u8v(const struct nlattr *a)
+{
+	return a && mnl_attr_get_payload_len(a) == 1 ? (long)mnl_attr_get_u8(a) : -1;
+}
+
+static void test_newlink_vxlan(void)
+{
+	_Alignas(8) char buf[4096] = { 0 };
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct nslab_tunnel_params tp = { .id = 0x123456, .port = 14789, .parent = 2, .ttl = 64 };
+	struct nslab_link_req r;
+	struct table t, li, data;
+	struct nslab_prefix remote = pfx("192.0.2.7"), local = pfx("192.0.2.1");
+
+	tp.remote = remote;
+	tp.local = local;
+	nslab_link_req_init(&r);
+	r.kind = "vxlan";
+	r.ifname = "vx0";
+	r.mtu = 1450;
+	r.netns_fd = 9;
+	r.tunnel = &tp;
+	nslab_msg_newlink(buf, sizeof(buf), &r);
+	parse_msg(nlh, sizeof(struct ifinfomsg), &t);
+	is_int(u32(t.tb[IFLA_NET_NS_FD]), 9, "vxlan: created in one namespace, lands in another");
+	parse_nest(t.tb[IFLA_LINKINFO], &li);
+	is_str(str(li.tb[IFLA_INFO_KIND]), "vxlan", "vxlan: kind");
+	parse_nest(li.tb[IFLA_INFO_DATA], &data);
+	is_int(u32(data.tb[IFLA_VXLAN_ID]), 0x123456, "vxlan: VNI");
+	ok(bytes_eq(data.tb[IFLA_VXLAN_GROUP], remote.addr, 4),
+	   "vxlan: remote as IFLA_VXLAN_GROUP");
+	ok(bytes_eq(data.tb[IFLA_VXLAN_LOCAL], local.addr, 4), "vxlan: local");
+	is_int(u16n(data.tb[IFLA_VXLAN_PORT]), htons(14789), "vxlan: port in network order");
+	is_int(u32(data.tb[IFLA_VXLAN_LINK]), 2, "vxlan: parent ifindex");
+	is_int(u8v(data.tb[IFLA_VXLAN_TTL]), 64, "vxlan: ttl");
+	is_int(u8v(data.tb[IFLA_VXLAN_LEARNING]), 0,
+	       "vxlan: no learning on a point-to-point tunnel");
+	is_int(data.count, 7, "vxlan: 7 attributes");
+	check_room(nslab_msg_newlink, &r, "newlink vxlan");
+
+	tp = (struct nslab_tunnel_params){ .id = 42, .remote = pfx("2001:db8::2") };
+	nslab_msg_newlink(buf, sizeof(buf), &r);
+	parse_msg(nlh, sizeof(struct ifinfomsg), &t);
+	parse_nest(t.tb[IFLA_LINKINFO], &li);
+	parse_nest(li.tb[IFLA_INFO_DATA], &data);
+	ok(bytes_eq(data.tb[IFLA_VXLAN_GROUP6], tp.remote.addr, 16) && !data.tb[IFLA_VXLAN_GROUP],
+	   "vxlan: IPv6 remote as IFLA_VXLAN_GROUP6");
+	ok(!data.tb[IFLA_VXLAN_PORT] && !data.tb[IFLA_VXLAN_LINK] && !data.tb[IFLA_VXLAN_TTL],
+	   "vxlan: absent port, parent and ttl are not sent");
+}
+
+static void test_newlink_gre_dummy(void)
+{
+	_Alignas(8) char buf[4096] = { 0 };
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct nslab_tunnel_params tp = { .local = pfx("10.0.1.2"),
+					  .remote = pfx("10.0.3.2"),
+					  .ttl = 255 };
+	struct nslab_link_req r;
+	struct table t, li, data;
+
+	nslab_link_req_init(&r);
+	r.kind = "gre";
+	r.ifname = "gre1";
+	r.tunnel = &tp;
+	nslab_msg_newlink(buf, sizeof(buf), &r);
+	parse_msg(nlh, sizeof(struct ifinfomsg), &t);
+	parse_nest(t.tb[IFLA_LINKINFO], &li);
+	is_str(str(li.tb[IFLA_INFO_KIND]), "gre", "gre: kind");
+	parse_nest(li.tb[IFLA_INFO_DATA], &data);
+	ok(bytes_eq(data.tb[IFLA_GRE_LOCAL], tp.local.addr, 4), "gre: local");
+	ok(bytes_eq(data.tb[IFLA_GRE_REMOTE], tp.remote.addr, 4), "gre: remote");
+	is_int(u8v(data.tb[IFLA_GRE_TTL]), 255, "gre: ttl");
+	ok(!data.tb[IFLA_GRE_IKEY] && !data.tb[IFLA_GRE_IFLAGS], "gre: no key, no key flag");
+	is_int(data.count, 3, "gre: 3 attributes");
+	tp.id = 7;
+	nslab_msg_newlink(buf, sizeof(buf), &r);
+	parse_msg(nlh, sizeof(struct ifinfomsg), &t);
+	parse_nest(t.tb[IFLA_LINKINFO], &li);
+	parse_nest(li.tb[IFLA_INFO_DATA], &data);
+	ok(u32(data.tb[IFLA_GRE_IKEY]) == (long)htonl(7) &&
+		   u32(data.tb[IFLA_GRE_OKEY]) == (long)htonl(7),
+	   "gre: key 7 both ways, network order");
+	ok(u16n(data.tb[IFLA_GRE_IFLAGS]) == GRE_KEY && u16n(data.tb[IFLA_GRE_OFLAGS]) == GRE_KEY,
+	   "gre: GRE_KEY flag both ways");
+	check_room(nslab_msg_newlink, &r, "newlink gre");
+
+	nslab_link_req_init(&r);
+	r.kind = "dummy";
+	r.ifname = "dummy0";
+	nslab_msg_newlink(buf, sizeof(buf), &r);
+	parse_msg(nlh, sizeof(struct ifinfomsg), &t);
+	parse_nest(t.tb[IFLA_LINKINFO], &li);
+	is_str(str(li.tb[IFLA_INFO_KIND]), "dummy", "dummy: kind");
+	ok(!li.tb[IFLA_INFO_DATA], "dummy: no IFLA_INFO_DATA");
 }
 
 static void test_newlink_veth(void)
@@ -656,6 +759,8 @@ int main(void)
 {
 	test_link_req_init();
 	test_newlink_bridge();
+	test_newlink_vxlan();
+	test_newlink_gre_dummy();
 	test_newlink_veth();
 	test_newlink_change();
 	test_dellink_getlink();
