@@ -36,11 +36,24 @@ struct nslab_ifref {
  * nslab_ifref_resolve() - find "NODE:IFACE" in @topo
  *
  * NODE is a node's name, or "host" for the host-namespace devices the lab
- * makes (network bridges and their ports, host links).  IFACE must be an
- * interface the file gives that node (or lo, or a switch's br0, or a bridge
- * node's own name).  Errors name what is wrong and what exists instead.
+ * makes (network bridges and their ports, bridge nodes' bridges and ports,
+ * host links' host ends).  IFACE must be an interface the file gives that
+ * node (or lo, or a switch's br0, or a bridge node's own name).  Errors name
+ * what is wrong and what exists instead: -EINVAL for a malformed @spec,
+ * -ENOENT for a node or interface the lab does not have.
  */
 int nslab_ifref_resolve(const struct nslab_topo *topo, const char *spec, struct nslab_ifref *ret,
 			struct nslab_error *err);
+
+/**
+ * nslab_ifref_find() - the other way round: which interface of @topo is
+ * device @ifname in namespace @netns (NULL: the host namespace)
+ *
+ * Fills *@ret as nslab_ifref_resolve() would; ret->node is NULL for a
+ * network's bridge or host port (NODE:IFACE calls those "host:IFACE").
+ * Return: 0, or -ENOENT when the lab made no such device.
+ */
+int nslab_ifref_find(const struct nslab_topo *topo, const char *netns, const char *ifname,
+		     struct nslab_ifref *ret);
 
 #endif
