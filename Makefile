@@ -6,7 +6,7 @@ DESTDIR ?=
 BUILD ?= build
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libmnl yaml-0.1 jansson libnftables
+PKGS := libmnl yaml-0.1 jansson libnftables libpcap
 
 WARN := -Wall -Wextra -Werror=shadow -Werror=strict-prototypes -Werror=missing-prototypes \
 	-Werror=implicit-function-declaration -Werror=format=2 -Werror=return-type -Wswitch-enum \

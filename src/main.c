@@ -30,6 +30,10 @@ static const struct command commands[] = {
 	{ "exec", cmd_exec, "-t FILE NODE | --label k=v [--] CMD [ARG...]",
 	  "run a command inside a node" },
 	{ "validate", cmd_validate, "-t FILE", "parse and check a topology file" },
+	{ "capture", cmd_capture,
+	  "[-t FILE | --name LAB] NODE:IFACE [-w FILE.pcap | -w -] [-c COUNT] [--filter BPF] "
+	  "[-s SNAPLEN] [-p] [-q]",
+	  "capture packets on an interface of the lab (pcap file, pipe, or one line each)" },
 	{ "version", cmd_version, "", "print the version and the libraries used" },
 	{ "help", cmd_help, "[COMMAND]", "list the commands" },
 };
