@@ -74,6 +74,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
+int cmd_peer(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 

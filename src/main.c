@@ -34,6 +34,8 @@ static const struct command commands[] = {
 	  "[-t FILE | --name LAB] NODE:IFACE [-w FILE.pcap | -w -] [-c COUNT] [--filter BPF] "
 	  "[-s SNAPLEN] [-p] [-q]",
 	  "capture packets on an interface of the lab (pcap file, pipe, or one line each)" },
+	{ "peer", cmd_peer, "[-n NETNS] IFACE [--format table|json]",
+	  "name the far end of a veth: namespace, lab node, interface, ifindex" },
 	{ "version", cmd_version, "", "print the version and the libraries used" },
 	{ "help", cmd_help, "[COMMAND]", "list the commands" },
 };
