@@ -12,6 +12,7 @@
 
 #include "nslab/hosts.h"
 #include "nslab/lab.h"
+#include "nslab/netem.h"
 #include "nslab/netns.h"
 #include "nslab/nl.h"
 #include "nslab/plan.h"
@@ -596,35 +597,47 @@ static int do_addr(struct apply *a, const struct nslab_op *op, struct nslab_erro
 	return nslab_nl_add(a->rt[op->ns].nl, nslab_msg_newaddr, &req, label, err);
 }
 
+int lab_route_req(const struct nslab_route *rt, const char *node, struct nslab_route_req *req,
+		  char *label, size_t size, struct nslab_error *err)
+{
+	*req = (struct nslab_route_req){ 0 };
+	snprintf(label, size, "node %s: route %s%s%s%s%s", node, rt->dst, rt->via ? " via " : "",
+		 rt->via ? rt->via : "", rt->dev ? " dev " : "", rt->dev ? rt->dev : "");
+	if (streq(rt->dst, "default") || streq(rt->dst, "default6")) {
+		req->dst.family = rt->family;
+		req->dst.len = 0;
+	} else if (nslab_prefix_parse(rt->dst, true, &req->dst) < 0) {
+		return nslab_err(err, EINVAL, "%s: bad destination", label);
+	}
+	if (!req->dst.family)
+		req->dst.family = rt->family;
+	if (rt->via) {
+		if (nslab_prefix_parse(rt->via, true, &req->gw) < 0)
+			return nslab_err(err, EINVAL, "%s: bad gateway", label);
+		req->has_gw = true;
+		req->dst.family = req->gw.family;
+	}
+	if (rt->src) {
+		if (nslab_prefix_parse(rt->src, true, &req->src) < 0)
+			return nslab_err(err, EINVAL, "%s: bad source", label);
+		req->has_src = true;
+	}
+	req->metric = rt->metric;
+	req->table = rt->table > 0 ? (unsigned int)rt->table : 0;
+	req->onlink = rt->onlink;
+	return 0;
+}
+
 static int do_route(struct apply *a, const struct nslab_op *op, struct nslab_error *err)
 {
 	const struct nslab_route *rt = op->route;
-	struct nslab_route_req req = { 0 };
+	struct nslab_route_req req;
 	char label[512];
 	int r;
 
-	snprintf(label, sizeof(label), "node %s: route %s%s%s%s%s", op->node->name, rt->dst,
-		 rt->via ? " via " : "", rt->via ? rt->via : "", rt->dev ? " dev " : "",
-		 rt->dev ? rt->dev : "");
-	if (streq(rt->dst, "default") || streq(rt->dst, "default6")) {
-		req.dst.family = rt->family;
-		req.dst.len = 0;
-	} else if (nslab_prefix_parse(rt->dst, true, &req.dst) < 0) {
-		return nslab_err(err, EINVAL, "%s: bad destination", label);
-	}
-	if (!req.dst.family)
-		req.dst.family = rt->family;
-	if (rt->via) {
-		if (nslab_prefix_parse(rt->via, true, &req.gw) < 0)
-			return nslab_err(err, EINVAL, "%s: bad gateway", label);
-		req.has_gw = true;
-		req.dst.family = req.gw.family;
-	}
-	if (rt->src) {
-		if (nslab_prefix_parse(rt->src, true, &req.src) < 0)
-			return nslab_err(err, EINVAL, "%s: bad source", label);
-		req.has_src = true;
-	}
+	r = lab_route_req(rt, op->node->name, &req, label, sizeof(label), err);
+	if (r < 0)
+		return r;
 	if (rt->dev) {
 		r = op_ifindex(a, op, &req.oif, err);
 		if (r < 0)
@@ -633,10 +646,26 @@ static int do_route(struct apply *a, const struct nslab_op *op, struct nslab_err
 			return nslab_err(err, ENODEV, "%s: no interface %s in node %s", label,
 					 rt->dev, op->node->name);
 	}
-	req.metric = rt->metric;
-	req.table = rt->table > 0 ? (unsigned int)rt->table : 0;
-	req.onlink = rt->onlink;
 	return nslab_nl_add(a->rt[op->ns].nl, nslab_msg_newroute, &req, label, err);
+}
+
+/*
+ * The root qdisc of a link end with `netem`.  One request at a time, after
+ * the links are up: a kernel without sch_netem fails the deploy here with a
+ * message naming the module (netem.c), and the deploy is undone.
+ */
+static int do_netem(struct apply *a, const struct nslab_op *op, struct nslab_error *err)
+{
+	char label[128];
+	int ifindex, r;
+
+	snprintf(label, sizeof(label), "%s:%s", op->node->name, op->ifname);
+	r = op_ifindex(a, op, &ifindex, err);
+	if (r < 0)
+		return r;
+	if (!ifindex)
+		return nslab_err(err, ENODEV, "%s: no such interface", label);
+	return nslab_netem_apply(a->rt[op->ns].nl, ifindex, op->mtu, op->netem, label, err);
 }
 
 static int do_exec(struct apply *a, const struct nslab_op *op, struct nslab_error *err)
@@ -899,6 +928,9 @@ static int apply_plan(struct apply *a, struct nslab_error *err)
 				break;
 			case NSLAB_OP_ROUTE:
 				r = do_route(a, op, err);
+				break;
+			case NSLAB_OP_NETEM:
+				r = do_netem(a, op, err);
 				break;
 			case NSLAB_OP_EXEC:
 				r = do_exec(a, op, err);

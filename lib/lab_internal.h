@@ -50,6 +50,15 @@ void lab_dir(const struct nslab_topo *t, char *buf, size_t size);
  */
 int lab_check_conflicts(const struct nslab_topo *t, struct nslab_error *err);
 
+struct nslab_route;
+struct nslab_route_req;
+/*
+ * The RTM_NEWROUTE request of @rt, a route of node @node, but its output
+ * device (req->oif 0), and a label for messages ("node r1: route ...").
+ */
+int lab_route_req(const struct nslab_route *rt, const char *node, struct nslab_route_req *req,
+		  char *label, size_t size, struct nslab_error *err);
+
 /* Undo them (destroy): every kind is idempotent and ignores what is absent. */
 int lab_firewall_undo(const char *lab, struct nslab_error *err);
 int lab_services_undo(struct nslab_state *st, const char *lab, struct nslab_error *err);

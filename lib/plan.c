@@ -693,6 +693,41 @@ static int plan_routes(struct builder *b, struct nslab_error *err)
 	return r < 0 ? r : plan_default_routes(b, err);
 }
 
+/*
+ * Each link end with `netem` gets its root qdisc once the lab's links are up
+ * and addressed.  A bridge node's port and a host link's host end are veths
+ * in the host namespace like the others (found by name there).
+ */
+static int plan_netems(struct builder *b, struct nslab_error *err)
+{
+	struct nslab_plan *plan = b->plan;
+	const struct nslab_topo *t = plan->topo;
+
+	for (size_t i = 0; i < t->n_links; i++) {
+		const struct nslab_link *l = &t->links[i];
+
+		if (!link_included(plan, l))
+			continue;
+		for (int e = 0; e < 2; e++) {
+			const struct nslab_endpoint *ep = &l->ep[e];
+			struct nslab_op *op;
+
+			if (!ep->netem.set)
+				continue;
+			op = add_op(plan, NSLAB_OP_NETEM, b->node_ns[ep->node]);
+			if (!op)
+				return nslab_err(err, ENOMEM, "out of memory");
+			op->link = l;
+			op->node = &t->nodes[ep->node];
+			op->ifname = ep->ifname;
+			op->ifindex = b->ep_ifindex[i][e];
+			op->mtu = l->mtu;
+			op->netem = &ep->netem;
+		}
+	}
+	return 0;
+}
+
 /* Depth-first: a node's exec after those of the nodes it waits for (no cycles: parser). */
 static int exec_node(struct builder *b, size_t i, uint8_t *mark, struct nslab_error *err)
 {
@@ -783,6 +818,8 @@ int nslab_plan_build(const struct nslab_topo *topo, const char *filter, struct n
 		r = plan_network_addrs(&b, err);
 	if (r >= 0)
 		r = plan_routes(&b, err);
+	if (r >= 0)
+		r = plan_netems(&b, err);
 	if (r >= 0)
 		r = plan_firewall(&b, err);
 	if (r >= 0)

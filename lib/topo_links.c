@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "nslab/netem.h"
 #include "topo_internal.h"
 #include "util.h"
 
@@ -125,6 +126,75 @@ static int add_addrs(struct ctx *c, yaml_node_t *n, int family, struct nslab_end
 	return 0;
 }
 
+/*
+ * `netem: {delay: 20ms, loss: 0.5%, ...}` of a link or an endpoint into @ne;
+ * values are checked by the parser the CLI's flags use too (netem.c).
+ */
+static int parse_netem(struct ctx *c, yaml_node_t *n, struct nslab_netem *ne)
+{
+	struct mview v;
+	int r;
+
+	*ne = (struct nslab_netem){ .pos = topo_pos(c, n) };
+	if (topo_is_null(n))
+		return 0;
+	if (n->type != YAML_MAPPING_NODE)
+		return topo_want(c, n, "a map such as {delay: 20ms, loss: 0.5%}", "'netem'");
+	r = topo_mview_init(c, &v, n, "key", "'netem'");
+	for (size_t i = 0; r >= 0 && i < v.n; i++) {
+		struct pair *p = &v.p[i];
+		int k = nslab_netem_key_from_string(p->k);
+		struct nslab_error e = { 0 };
+		const char *s;
+
+		if (k < 0) {
+			r = topo_unknown_key(c, p, "in 'netem'", nslab_netem_key_list());
+			break;
+		}
+		if (p->val->type != YAML_SCALAR_NODE || topo_is_null(p->val)) {
+			r = topo_want(c, p->val,
+				      k == NSLAB_NETEM_RATE	? "a rate such as 100mbit"
+				      : k <= NSLAB_NETEM_JITTER ? "a time such as 20ms"
+								: "a percentage such as 0.5%",
+				      NULL);
+			break;
+		}
+		r = topo_get_str(c, p->val, &s);
+		if (r >= 0 && nslab_netem_set_key(ne, (enum nslab_netem_key)k, s, &e) < 0)
+			r = topo_err_at(c, topo_pos(c, p->val), "%s", e.msg);
+	}
+	topo_mview_free(&v);
+	return r;
+}
+
+/*
+ * What each end of @l does to its egress: the link's `netem` (both ends),
+ * then the endpoint's own keys over it.  @link_ne: the link's, or NULL.
+ */
+static int merge_netem(struct ctx *c, struct nslab_link *l, const struct nslab_netem *link_ne)
+{
+	for (int e = 0; e < 2; e++) {
+		struct nslab_netem own = l->ep[e].netem;
+		struct nslab_netem *ne = &l->ep[e].netem;
+		struct nslab_error err = { 0 };
+
+		if (!link_ne || !link_ne->set) {
+			if (!own.set)
+				continue;
+		} else {
+			*ne = *link_ne;
+			nslab_netem_merge(ne, &own);
+			if (own.set)
+				ne->pos = own.pos;
+		}
+		if (nslab_netem_check(ne, &err) < 0)
+			return topo_err_at(c, ne->pos, "%s:%s: %s",
+					   c->topo->nodes[l->ep[e].node].name, l->ep[e].ifname,
+					   err.msg);
+	}
+	return 0;
+}
+
 static int parse_map_endpoint(struct ctx *c, yaml_node_t *n, struct nslab_endpoint *ep)
 {
 	yaml_node_t *node = NULL, *ifname = NULL;
@@ -140,11 +210,12 @@ static int parse_map_endpoint(struct ctx *c, yaml_node_t *n, struct nslab_endpoi
 			node = p->val;
 		else if (streq(p->k, "interface"))
 			ifname = p->val;
-		else if (!streq(p->k, "mac") && !streq(p->k, "ipv4") && !streq(p->k, "ipv6")) {
+		else if (!streq(p->k, "mac") && !streq(p->k, "ipv4") && !streq(p->k, "ipv6") &&
+			 !streq(p->k, "netem")) {
 			r = topo_check_special(c, W_ENDPOINT, p->k, p->pos);
 			if (r == 0)
 				r = topo_unknown_key(c, p, "in an endpoint",
-						     "node, interface, mac, ipv4, ipv6");
+						     "node, interface, mac, ipv4, ipv6, netem");
 		}
 	}
 	if (r < 0)
@@ -179,6 +250,8 @@ static int parse_map_endpoint(struct ctx *c, yaml_node_t *n, struct nslab_endpoi
 			r = add_addrs(c, p->val, AF_INET, ep);
 		} else if (streq(p->k, "ipv6")) {
 			r = add_addrs(c, p->val, AF_INET6, ep);
+		} else if (streq(p->k, "netem")) {
+			r = parse_netem(c, p->val, &ep->netem);
 		}
 	}
 out:
@@ -258,14 +331,17 @@ static int check_link_keys(struct ctx *c, const struct mview *v, const char *con
 
 static int parse_link(struct ctx *c, yaml_node_t *n)
 {
-	static const char *const brief_keys[] = { "endpoints", "mtu", "ipv4", "ipv6", NULL };
-	static const char *const veth_keys[] = { "type", "endpoints", "mtu", NULL };
+	static const char *const brief_keys[] = {
+		"endpoints", "mtu", "ipv4", "ipv6", "netem", NULL
+	};
+	static const char *const veth_keys[] = { "type", "endpoints", "mtu", "netem", NULL };
 	static const char *const host_keys[] = { "type",      "endpoint",  "host-interface",
 						 "host-ipv4", "host-ipv6", "mtu",
-						 NULL };
+						 "netem",     NULL };
 	struct nslab_topo *t = c->topo;
+	struct nslab_netem link_ne = { 0 };
 	struct nslab_link *l;
-	yaml_node_t *type, *items[2], *mtu;
+	yaml_node_t *type, *items[2], *mtu, *netem;
 	const char *ts = NULL;
 	struct mview v;
 	int r;
@@ -292,7 +368,7 @@ static int parse_link(struct ctx *c, yaml_node_t *n)
 		}
 	}
 	if (!ts) {
-		r = check_link_keys(c, &v, brief_keys, "endpoints, mtu, ipv4, ipv6");
+		r = check_link_keys(c, &v, brief_keys, "endpoints, mtu, ipv4, ipv6, netem");
 		if (r >= 0)
 			r = get_endpoints(c, &v, items, l->pos);
 		for (int e = 0; r >= 0 && e < 2; e++)
@@ -302,7 +378,7 @@ static int parse_link(struct ctx *c, yaml_node_t *n)
 		if (r >= 0)
 			r = brief_addrs(c, topo_mview_get(&v, "ipv6", NULL), AF_INET6, "ipv6", l);
 	} else if (streq(ts, "veth")) {
-		r = check_link_keys(c, &v, veth_keys, "type, endpoints, mtu");
+		r = check_link_keys(c, &v, veth_keys, "type, endpoints, mtu, netem");
 		if (r >= 0)
 			r = get_endpoints(c, &v, items, l->pos);
 		for (int e = 0; r >= 0 && e < 2; e++) {
@@ -317,7 +393,8 @@ static int parse_link(struct ctx *c, yaml_node_t *n)
 		const char *s;
 
 		r = check_link_keys(c, &v, host_keys,
-				    "type, endpoint, host-interface, host-ipv4, host-ipv6, mtu");
+				    "type, endpoint, host-interface, host-ipv4, host-ipv6, mtu, "
+				    "netem");
 		if (r < 0)
 			goto out;
 		if (!ep || topo_is_null(ep)) {
@@ -361,6 +438,14 @@ static int parse_link(struct ctx *c, yaml_node_t *n)
 			goto out;
 		l->mtu = (unsigned int)u;
 	}
+	/* Both directions: each end's egress, under what the endpoints say. */
+	netem = topo_mview_get(&v, "netem", NULL);
+	if (netem)
+		r = parse_netem(c, netem, &link_ne);
+	if (r >= 0)
+		r = merge_netem(c, l, &link_ne);
+	if (r < 0)
+		goto out;
 	/* ep[1] is the host end of a host link, whichever way it was written. */
 	if (t->nodes[l->ep[0].node].kind == NSLAB_KIND_HOST &&
 	    t->nodes[l->ep[1].node].kind != NSLAB_KIND_HOST) {

@@ -18,9 +18,8 @@ static const struct {
 	enum where where;
 	const char *key;
 } unsupported[] = {
-	{ W_TOP, "hosts" },	  { W_SETTINGS, "host" },   { W_LINK, "netem" },
-	{ W_ENDPOINT, "netem" },  { W_LINK_TYPE, "vxlan" }, { W_LINK_TYPE, "gre" },
-	{ W_LINK_TYPE, "dummy" },
+	{ W_TOP, "hosts" },	{ W_SETTINGS, "host" },	  { W_LINK_TYPE, "vxlan" },
+	{ W_LINK_TYPE, "gre" }, { W_LINK_TYPE, "dummy" },
 };
 
 /* Containerlab keys that mean nothing without a container runtime (rule 10). */

@@ -161,15 +161,18 @@ struct nslab_node {
 /**
  * struct nslab_netem - impairments of one direction (`netem:`)
  * @set:	any key was given
+ * @keys:	which keys were given, a bit per enum nslab_netem_key (netem.h)
  * @delay_us, @jitter_us:	microseconds
  * @loss, @corrupt, @duplicate:	percent, 0..100
  * @rate_bps:	bits per second, 0: no limit
+ * @pos:	where the `netem:` map that set this end is
  *
  * Only @rate_bps set: a tbf qdisc (every kernel has it); anything else: one
- * netem qdisc carrying all of it, rate included.
+ * netem qdisc carrying all of it, rate included.  See nslab_netem_to_qdisc().
  */
 struct nslab_netem {
 	bool set;
+	unsigned int keys;
 	unsigned long long delay_us;
 	unsigned long long jitter_us;
 	double loss;
