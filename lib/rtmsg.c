@@ -536,6 +536,18 @@ int nslab_link_parse(const struct nlmsghdr *nlh, struct nslab_link_info *ret)
 		ret->link_netnsid = (int32_t)mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);
 	if (tb[IFLA_OPERSTATE])
 		ret->operstate = mnl_attr_get_u8(tb[IFLA_OPERSTATE]);
+	/* rtnl_link_stats64 starts rx_packets, tx_packets, rx_bytes, tx_bytes (u64 each). */
+	if (tb[IFLA_STATS64] &&
+	    mnl_attr_get_payload_len(tb[IFLA_STATS64]) >= 4 * sizeof(uint64_t)) {
+		uint64_t st[4];
+
+		memcpy(st, mnl_attr_get_payload(tb[IFLA_STATS64]), sizeof(st));
+		ret->has_stats = true;
+		ret->rx_packets = st[0];
+		ret->tx_packets = st[1];
+		ret->rx_bytes = st[2];
+		ret->tx_bytes = st[3];
+	}
 	return 0;
 }
 

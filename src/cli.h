@@ -68,6 +68,13 @@ int labsel_load_deployed(const struct labsel *sel, struct nslab_topo **ret);
 int print_nodes(struct nslab_topo *const *topos, size_t n, bool json, bool from_model,
 		const char *filter);
 
+struct json_t;
+struct nslab_netem_live;
+/* A root qdisc's impairments as JSON (an object, or null for none); cmd_netem.c. */
+struct json_t *cli_netem_json(const struct nslab_netem_live *l);
+/* ... and in words: "delay 50ms loss 20%", or "none". */
+void cli_netem_text(const struct nslab_netem_live *l, char *buf, size_t size);
+
 int cmd_deploy(int argc, char **argv);
 int cmd_destroy(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
@@ -77,5 +84,7 @@ int cmd_capture(int argc, char **argv);
 int cmd_peer(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_netem(int argc, char **argv);
+int cmd_link(int argc, char **argv);
 
 #endif

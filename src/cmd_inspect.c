@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "nslab/lab.h"
+#include "nslab/netem.h"
 #include "nslab/netns.h"
 #include "nslab/nl.h"
 #include "nslab/rtmsg.h"
@@ -25,6 +26,7 @@ struct iface {
 	char kind[16];
 	char **addrs;
 	size_t n_addrs, addrs_cap;
+	struct nslab_netem_live tc; /* its root qdisc (type NONE: the default) */
 };
 
 /* The live view of one namespace: its interfaces and their addresses. */
@@ -102,8 +104,28 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-/* Load the view of namespace @netns (NULL: the host's). */
-static int ns_view_load(const char *netns, struct ns_view *v)
+/* Each interface's root qdisc, from one dump of the namespace's qdiscs. */
+static int load_qdiscs(struct nslab_nl *nl, struct ns_view *v, struct nslab_error *err)
+{
+	struct nslab_netem_live *q = NULL;
+	size_t n = 0;
+	int r;
+
+	r = nslab_netem_dump(nl, &q, &n, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		struct iface *f = view_find(v, q[i].ifindex);
+
+		if (f)
+			f->tc = q[i];
+	}
+	free(q);
+	return 0;
+}
+
+/* Load the view of namespace @netns (NULL: the host's), with root qdiscs if @qdiscs. */
+static int ns_view_load(const char *netns, struct ns_view *v, bool qdiscs)
 {
 	struct nslab_error err = { 0 };
 	struct nslab_link_req lreq;
@@ -131,6 +153,8 @@ static int ns_view_load(const char *netns, struct ns_view *v)
 	if (r >= 0)
 		r = nslab_nl_request(nl, nslab_msg_getaddr, &areq, "dump addresses", addr_cb, v,
 				     &err);
+	if (r >= 0 && qdiscs)
+		r = load_qdiscs(nl, v, &err);
 	nslab_nl_close(nl);
 	if (r < 0)
 		cli_error(&err);
@@ -294,7 +318,7 @@ int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool
 
 	table_init(&tb, ARRAY_SIZE(header), header);
 	if (!from_model)
-		r = ns_view_load(NULL, &host);
+		r = ns_view_load(NULL, &host, false);
 	for (size_t ti = 0; ti < n_topos && r >= 0; ti++) {
 		const struct nslab_topo *t = topos[ti];
 
@@ -312,7 +336,7 @@ int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool
 				continue;
 			}
 			if (!from_model && own_ns(n))
-				r = ns_view_load(n->netns, &v);
+				r = ns_view_load(n->netns, &v, false);
 			collect_addrs(t, i, &v, !from_model, false, v4, b4, sizeof(b4));
 			collect_addrs(t, i, &v, !from_model, true, v6, b6, sizeof(b6));
 			state = node_state(n, &v, &host, !from_model);
@@ -386,11 +410,30 @@ static bool node_has_if(const struct nslab_topo *t, size_t node, const char *ifn
 	return model_peer(t, node, ifname, buf, sizeof(buf)) != NULL;
 }
 
+/* "packets/bytes", bytes shortened past five digits: "12/1008", "9120/13.2M". */
+static void counters(uint64_t packets, uint64_t bytes, char *buf, size_t size)
+{
+	static const char units[] = "kMGTPE";
+	double b = (double)bytes;
+	int u = -1;
+
+	if (bytes < 100000) {
+		snprintf(buf, size, "%llu/%llu", (unsigned long long)packets,
+			 (unsigned long long)bytes);
+		return;
+	}
+	while (b >= 1000 && u < 5) {
+		b /= 1000;
+		u++;
+	}
+	snprintf(buf, size, "%llu/%.1f%c", (unsigned long long)packets, b, units[u]);
+}
+
 static void add_iface_row(const struct nslab_topo *t, size_t node, const struct iface *f, bool json,
 			  json_t *out, struct table *tb)
 {
 	const struct nslab_node *n = &t->nodes[node];
-	char peer_buf[300], num[32], mtu[32], addrs[2048] = "";
+	char peer_buf[300], num[32], mtu[32], addrs[2048] = "", rx[48], tx[48], netem[256];
 	const char *peer = model_peer(t, node, f->name, peer_buf, sizeof(peer_buf));
 	const char *state =
 		f->li.flags & IFF_UP ? (f->li.flags & IFF_LOWER_UP ? "up" : "lowerdown") : "down";
@@ -402,11 +445,17 @@ static void add_iface_row(const struct nslab_topo *t, size_t node, const struct 
 			 addrs[0] ? "," : "", f->addrs[k]);
 	}
 	if (json) {
-		json_array_append_new(
-			out, json_pack("{s:s, s:s, s:s, s:i, s:s, s:i, s:s, s:o, s:s?}", "lab",
-				       t->name, "node", n->name, "name", f->name, "ifindex",
-				       f->li.ifindex, "mac", f->mac, "mtu", (int)f->li.mtu, "state",
-				       state, "addresses", arr, "peer", peer));
+		json_t *row = json_pack("{s:s, s:s, s:s, s:i, s:s, s:i, s:s, s:o, s:s?}", "lab",
+					t->name, "node", n->name, "name", f->name, "ifindex",
+					f->li.ifindex, "mac", f->mac, "mtu", (int)f->li.mtu,
+					"state", state, "addresses", arr, "peer", peer);
+
+		json_object_set_new(row, "rx_packets", json_integer((json_int_t)f->li.rx_packets));
+		json_object_set_new(row, "tx_packets", json_integer((json_int_t)f->li.tx_packets));
+		json_object_set_new(row, "rx_bytes", json_integer((json_int_t)f->li.rx_bytes));
+		json_object_set_new(row, "tx_bytes", json_integer((json_int_t)f->li.tx_bytes));
+		json_object_set_new(row, "netem", cli_netem_json(&f->tc));
+		json_array_append_new(out, row);
 		return;
 	}
 	json_decref(arr);
@@ -420,13 +469,23 @@ static void add_iface_row(const struct nslab_topo *t, size_t node, const struct 
 	table_add(tb, state);
 	table_add(tb, addrs[0] ? addrs : "-");
 	table_add(tb, peer ? peer : "-");
+	counters(f->li.rx_packets, f->li.rx_bytes, rx, sizeof(rx));
+	counters(f->li.tx_packets, f->li.tx_bytes, tx, sizeof(tx));
+	table_add(tb, rx);
+	table_add(tb, tx);
+	if (f->tc.type == NSLAB_QDISC_NONE)
+		snprintf(netem, sizeof(netem), "-");
+	else
+		cli_netem_text(&f->tc, netem, sizeof(netem));
+	table_add(tb, netem);
 }
 
 static int print_interfaces(struct nslab_topo *const *topos, size_t n_topos, const char *only,
 			    bool json)
 {
 	static const char *const header[] = { "NODE", "NAME",  "IFINDEX",   "MAC",
-					      "MTU",  "STATE", "ADDRESSES", "PEER" };
+					      "MTU",  "STATE", "ADDRESSES", "PEER",
+					      "RX",   "TX",    "NETEM" };
 	struct ns_view host = { 0 };
 	json_t *out = json_array();
 	bool found = only == NULL;
@@ -434,7 +493,7 @@ static int print_interfaces(struct nslab_topo *const *topos, size_t n_topos, con
 	int r;
 
 	table_init(&tb, ARRAY_SIZE(header), header);
-	r = ns_view_load(NULL, &host);
+	r = ns_view_load(NULL, &host, true);
 	for (size_t ti = 0; ti < n_topos && r >= 0; ti++) {
 		const struct nslab_topo *t = topos[ti];
 
@@ -446,7 +505,7 @@ static int print_interfaces(struct nslab_topo *const *topos, size_t n_topos, con
 				continue;
 			found = true;
 			if (own_ns(n)) {
-				r = ns_view_load(n->netns, &v);
+				r = ns_view_load(n->netns, &v, true);
 				for (size_t k = 0; k < v.n; k++)
 					add_iface_row(t, i, &v.ifs[k], json, out, &tb);
 				ns_view_free(&v);

@@ -42,6 +42,13 @@ static const struct command commands[] = {
 
 static const struct command *find_command(const char *name)
 {
+	{ "netem", cmd_netem,
+	  "set|show|clear [-t FILE | --name LAB] NODE:IFACE [--delay D] [--jitter D] [--loss P%] "
+	  "[--rate R] [--corrupt P%] [--duplicate P%] [--format table|json]",
+	  "impair a link end's egress at run time: delay, jitter, loss, corruption, "
+	  "duplication, rate" },
+	{ "link", cmd_link, "set [-t FILE | --name LAB] NODE:IFACE up|down",
+	  "take both ends of a link down or up, as pulling the cable would" },
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (streq(commands[i].name, name))
 			return &commands[i];

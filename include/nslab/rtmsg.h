@@ -168,6 +168,11 @@ struct nslab_link_info {
 	int link; /* IFLA_LINK: peer ifindex for veth, 0 if none */
 	int link_netnsid; /* IFLA_LINK_NETNSID, -1 if none */
 	unsigned char operstate;
+	bool has_stats; /* IFLA_STATS64 was there: the four counters below */
+	uint64_t rx_packets;
+	uint64_t tx_packets;
+	uint64_t rx_bytes;
+	uint64_t tx_bytes;
 };
 
 int nslab_link_parse(const struct nlmsghdr *nlh, struct nslab_link_info *ret);
