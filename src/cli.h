@@ -82,9 +82,9 @@ int cmd_exec(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_peer(int argc, char **argv);
-int cmd_version(int argc, char **argv);
-int cmd_help(int argc, char **argv);
 int cmd_netem(int argc, char **argv);
 int cmd_link(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_help(int argc, char **argv);
 
 #endif

@@ -36,12 +36,6 @@ static const struct command commands[] = {
 	  "capture packets on an interface of the lab (pcap file, pipe, or one line each)" },
 	{ "peer", cmd_peer, "[-n NETNS] IFACE [--format table|json]",
 	  "name the far end of a veth: namespace, lab node, interface, ifindex" },
-	{ "version", cmd_version, "", "print the version and the libraries used" },
-	{ "help", cmd_help, "[COMMAND]", "list the commands" },
-};
-
-static const struct command *find_command(const char *name)
-{
 	{ "netem", cmd_netem,
 	  "set|show|clear [-t FILE | --name LAB] NODE:IFACE [--delay D] [--jitter D] [--loss P%] "
 	  "[--rate R] [--corrupt P%] [--duplicate P%] [--format table|json]",
@@ -49,6 +43,12 @@ static const struct command *find_command(const char *name)
 	  "duplication, rate" },
 	{ "link", cmd_link, "set [-t FILE | --name LAB] NODE:IFACE up|down",
 	  "take both ends of a link down or up, as pulling the cable would" },
+	{ "version", cmd_version, "", "print the version and the libraries used" },
+	{ "help", cmd_help, "[COMMAND]", "list the commands" },
+};
+
+static const struct command *find_command(const char *name)
+{
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (streq(commands[i].name, name))
 			return &commands[i];
