@@ -18,7 +18,7 @@ OPT ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 CFLAGS ?=
 CFLAGS += -std=gnu11 -D_GNU_SOURCE -DNSLAB_VERSION=\"$(VERSION)\" -DNSLAB_LIBMNL_VERSION=\"$(shell $(PKG_CONFIG) --modversion libmnl)\" $(OPT) $(WARN) -Iinclude -Ilib \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
-LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS))
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
 CLI_SRC := $(sort $(wildcard src/*.c))

@@ -30,6 +30,9 @@ static const struct command commands[] = {
 	{ "exec", cmd_exec, "-t FILE NODE | --label k=v [--] CMD [ARG...]",
 	  "run a command inside a node" },
 	{ "validate", cmd_validate, "-t FILE", "parse and check a topology file" },
+	{ "graph", cmd_graph,
+	  "[-t FILE | --name LAB] --format dot|mermaid|html|json [-o OUT] [--no-live]",
+	  "draw the topology: Graphviz, Mermaid, JSON, or one self-contained HTML page" },
 	{ "capture", cmd_capture,
 	  "[-t FILE | --name LAB] NODE:IFACE [-w FILE.pcap | -w -] [-c COUNT] [--filter BPF] "
 	  "[-s SNAPLEN] [-p] [-q]",

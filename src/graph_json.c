@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* nslab graph --format json: the graph as data (documented in docs/cli.md). */
+#include <string.h>
+
+#include "graph_render.h"
+#include "util.h"
+
+#define GRAPH_JSON_VERSION 1
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* { "node": N, "interface": I } or { "network": N, "interface": I } */
+static json_t *end_ref(const struct nslab_graph *g, size_t node, size_t iface)
+{
+	const struct nslab_graph_node *n = &g->nodes[node];
+
+	return json_pack("{s:s, s:s}", n->node ? "node" : "network", n->name, "interface",
+			 n->ifs[iface].name);
+}
+
+static json_t *live_if(const struct nslab_graph *g, const struct nslab_graph_if *f)
+{
+	json_t *addrs;
+
+	if (!g->live)
+		return json_null();
+	addrs = json_array();
+	for (size_t k = 0; k < f->n_live_addrs; k++)
+		json_array_append_new(addrs, json_string(f->live_addrs[k]));
+	return json_pack("{s:s, s:o, s:o, s:o, s:o}", "state",
+			 nslab_graph_state_to_string(f->state), "ifindex",
+			 f->ifindex ? json_integer(f->ifindex) : json_null(), "mac",
+			 f->live_mac[0] ? json_string(f->live_mac) : json_null(), "mtu",
+			 f->live_mtu ? json_integer(f->live_mtu) : json_null(), "addresses", addrs);
+}
+
+static json_t *interfaces(const struct nslab_graph *g, size_t node)
+{
+	const struct nslab_graph_node *n = &g->nodes[node];
+	json_t *arr = json_array();
+
+	for (size_t k = 0; k < n->n_ifs; k++) {
+		const struct nslab_graph_if *f = &n->ifs[k];
+		json_t *v4 = json_array(), *v6 = json_array();
+		size_t pn, pi;
+
+		for (size_t a = 0; a < f->n_addrs; a++)
+			json_array_append_new(strchr(f->addrs[a], ':') ? v6 : v4,
+					      json_string(f->addrs[a]));
+		nslab_graph_peer(g, node, k, &pn, &pi);
+		json_array_append_new(arr, json_pack("{s:s, s:o, s:o, s:o, s:i, s:o, s:i, s:o}",
+						     "name", f->name, "ipv4", v4, "ipv6", v6, "mac",
+						     str_or_null(f->mac), "mtu", (int)f->mtu,
+						     "peer", end_ref(g, pn, pi), "link",
+						     (int)f->link, "live", live_if(g, f)));
+	}
+	return arr;
+}
+
+static json_t *node_json(const struct nslab_graph *g, size_t i)
+{
+	const struct nslab_graph_node *n = &g->nodes[i];
+
+	return json_pack("{s:s, s:s, s:o, s:o, s:o}", "name", n->name, "kind", graph_kind(n),
+			 "netns", str_or_null(n->node->netns), "state",
+			 str_or_null(nslab_graph_state_to_string(n->state)), "interfaces",
+			 interfaces(g, i));
+}
+
+static json_t *network_json(const struct nslab_graph *g, size_t i)
+{
+	const struct nslab_graph_node *n = &g->nodes[i];
+	const struct nslab_network *w = n->net;
+
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:b, s:b, s:b, s:o, s:o}", "name", w->name,
+			 "subnet", w->subnet, "subnet6", str_or_null(w->subnet6), "gateway",
+			 str_or_null(w->gateway), "gateway6", str_or_null(w->gateway6), "bridge",
+			 w->bridge, "internal", w->internal, "nat", w->nat, "mgmt", w->is_mgmt,
+			 "state", str_or_null(nslab_graph_state_to_string(n->state)), "ports",
+			 interfaces(g, i));
+}
+
+static const char *link_type(const struct nslab_graph_link *l)
+{
+	if (!l->link)
+		return "network";
+	return l->link->type == NSLAB_LINK_HOST ? "host" : "veth";
+}
+
+json_t *graph_json(const struct nslab_graph *g)
+{
+	json_t *nodes = json_array(), *nets = json_array(), *links = json_array();
+
+	for (size_t i = 0; i < g->n_nodes; i++)
+		json_array_append_new(g->nodes[i].node ? nodes : nets,
+				      g->nodes[i].node ? node_json(g, i) : network_json(g, i));
+	for (size_t l = 0; l < g->n_links; l++) {
+		const struct nslab_graph_link *k = &g->links[l];
+
+		json_array_append_new(links,
+				      json_pack("{s:s, s:i, s:[o, o]}", "type", link_type(k), "mtu",
+						(int)k->mtu, "ends",
+						end_ref(g, k->end[0].node, k->end[0].iface),
+						end_ref(g, k->end[1].node, k->end[1].iface)));
+	}
+	return json_pack("{s:i, s:s, s:b, s:o, s:o, s:o}", "version", GRAPH_JSON_VERSION, "lab",
+			 g->topo->name, "live", g->live, "nodes", nodes, "networks", nets, "links",
+			 links);
+}
+
+int graph_render_json(const struct nslab_graph *g, FILE *f)
+{
+	json_t *j = graph_json(g);
+	int r;
+
+	if (!j)
+		return -ENOMEM;
+	r = json_dumpf(j, f, JSON_INDENT(2));
+	json_decref(j);
+	if (r < 0)
+		return -EIO;
+	fputc('\n', f);
+	return 0;
+}
