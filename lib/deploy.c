@@ -49,7 +49,7 @@ struct apply {
 	atomic_size_t done;
 	size_t total;
 	unsigned int workers;
-	bool need_default[4]; /* ns_defaults[] to write, from the first namespace */
+	bool need_default[LAB_NS_DEFAULTS]; /* lab_ns_defaults[] to write, from the 1st namespace */
 };
 
 static void progress(struct apply *a, const char *phase)
@@ -141,7 +141,7 @@ struct netns_inside {
 	int proc_mnt; /* the worker's procfs instance, or -1 */
 };
 
-static const char *const ns_defaults[][2] = {
+const char *const lab_ns_defaults[LAB_NS_DEFAULTS][2] = {
 	/* rule 1: whatever the host has, new nodes start alike */
 	{ "net.ipv4.conf.all.forwarding", "0" },
 	{ "net.ipv6.conf.all.forwarding", "0" },
@@ -149,7 +149,7 @@ static const char *const ns_defaults[][2] = {
 	{ "net.ipv4.conf.default.rp_filter", "0" },
 };
 
-static bool user_sets(const struct nslab_node *n, const char *key)
+bool lab_node_sets(const struct nslab_node *n, const char *key)
 {
 	/* net.ipv4.ip_forward is net.ipv4.conf.all.forwarding under another name. */
 	bool fwd = streq(key, "net.ipv4.conf.all.forwarding");
@@ -188,16 +188,16 @@ static int netns_inside(void *data, struct nslab_error *err)
 	 * the same for every namespace of one deploy: read them once, in the
 	 * first, and write only what differs.
 	 */
-	for (size_t i = 0; i < ARRAY_SIZE(ns_defaults); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(lab_ns_defaults); i++) {
 		if (in->probe)
-			a->need_default[i] = nslab_sysctl_read_at(net, ns_defaults[i][0], val,
+			a->need_default[i] = nslab_sysctl_read_at(net, lab_ns_defaults[i][0], val,
 								  sizeof(val), NULL) < 0 ||
-					     !streq(val, ns_defaults[i][1]);
-		if (!a->need_default[i] || user_sets(n, ns_defaults[i][0]))
+					     !streq(val, lab_ns_defaults[i][1]);
+		if (!a->need_default[i] || lab_node_sets(n, lab_ns_defaults[i][0]))
 			continue;
-		r = nslab_sysctl_write_at(net, ns_defaults[i][0], ns_defaults[i][1], err);
+		r = nslab_sysctl_write_at(net, lab_ns_defaults[i][0], lab_ns_defaults[i][1], err);
 		/* IPv6 may be disabled on the host (ipv6.disable=1). */
-		if (r == -ENOENT && strstr(ns_defaults[i][0], "ipv6"))
+		if (r == -ENOENT && strstr(lab_ns_defaults[i][0], "ipv6"))
 			continue;
 		if (r < 0)
 			return r;
@@ -209,8 +209,8 @@ static int netns_inside(void *data, struct nslab_error *err)
 	 * ports floods to every port, N^2 packets.  `lo` exists already and
 	 * keeps ::1.  sysctls can set it back.
 	 */
-	if (!in->uses_ipv6 && !user_sets(n, "net.ipv6.conf.default.addr_gen_mode")) {
-		r = nslab_sysctl_write_at(net, "net.ipv6.conf.default.addr_gen_mode", "1", err);
+	if (!in->uses_ipv6 && !lab_node_sets(n, LAB_NO_LINKLOCAL_KEY)) {
+		r = nslab_sysctl_write_at(net, LAB_NO_LINKLOCAL_KEY, "1", err);
 		if (r < 0 && r != -ENOENT)
 			return r;
 	}

@@ -157,7 +157,6 @@ static int collect(const struct nslab_plan *plan, struct fw *fw, bool *need_forw
 				.bridge = bridge,
 				.subnet = subnet,
 			};
-			/* 127.0.0.1 is reachable only with route_localnet. */
 			if (!p->host_ip || strncmp(p->host_ip, "127.", 4) == 0)
 				*need_localnet = true;
 		}
@@ -165,48 +164,81 @@ static int collect(const struct nslab_plan *plan, struct fw *fw, bool *need_forw
 	return 0;
 }
 
-int lab_firewall(const struct nslab_plan *plan, struct nslab_state *st, struct nslab_error *err)
+int lab_firewall_rules(const struct nslab_plan *plan, struct lab_fw_rules *ret,
+		       struct nslab_error *err)
 {
-	const char *lab = plan->topo->name;
 	bool need_forward = false, need_localnet = false;
+	struct lab_fw_rules rules = { 0 };
 	struct fw fw = { 0 };
-	_cleanup_free_ char *script = NULL;
 	int r;
 
 	r = collect(plan, &fw, &need_forward, &need_localnet, err);
 	if (r < 0)
 		goto out;
 	struct nslab_nft_lab nl = {
-		.lab = lab,
+		.lab = plan->topo->name,
 		.nets = fw.nets,
 		.n_nets = fw.n_nets,
 		.ports = fw.ports,
 		.n_ports = fw.n_ports,
 	};
-	r = nslab_nft_render(&nl, &script);
+	r = nslab_nft_render(&nl, &rules.nft);
 	if (r < 0) {
 		r = nslab_err(err, -r, "out of memory");
 		goto out;
 	}
+	rules.bridges = TAKE_PTR(fw.bridges);
+	rules.n_bridges = fw.n_bridges;
+	if (need_forward) {
+		rules.host_sysctls[rules.n_host_sysctls][0] = "net.ipv4.ip_forward";
+		rules.host_sysctls[rules.n_host_sysctls++][1] = "1";
+	}
+	/* 127.0.0.1 is reachable only with route_localnet. */
+	if (need_localnet) {
+		rules.host_sysctls[rules.n_host_sysctls][0] = "net.ipv4.conf.all.route_localnet";
+		rules.host_sysctls[rules.n_host_sysctls++][1] = "1";
+	}
+	*ret = rules;
+out:
+	fw_free(&fw);
+	return r;
+}
+
+void lab_fw_rules_free(struct lab_fw_rules *rules)
+{
+	free(rules->nft);
+	free(rules->bridges);
+	*rules = (struct lab_fw_rules){ 0 };
+}
+
+int lab_firewall(const struct nslab_plan *plan, struct nslab_state *st, struct nslab_error *err)
+{
+	const char *lab = plan->topo->name;
+	struct lab_fw_rules rules = { 0 };
+	int r;
+
+	r = lab_firewall_rules(plan, &rules, err);
+	if (r < 0)
+		return r;
 	/* Journal first: a kill after the kernel change still leaves a record. */
 	r = nslab_state_journal(st, "nft", lab, err);
 	if (r >= 0)
-		r = nslab_nft_apply(script, err);
-	if (r >= 0 && fw.n_bridges) {
+		r = nslab_nft_apply(rules.nft, err);
+	if (r >= 0 && rules.n_bridges) {
 		r = nslab_state_journal(st, "forward", lab, err);
 		if (r >= 0)
-			r = nslab_nft_forward_allow(lab, fw.bridges, fw.n_bridges, err);
+			r = nslab_nft_forward_allow(lab, rules.bridges, rules.n_bridges, err);
 	}
-	if (r >= 0 && (need_forward || need_localnet))
+	if (r >= 0 && rules.n_host_sysctls)
 		r = nslab_state_journal(st, "hostsys", lab, err);
-	if (r >= 0 && need_forward)
-		r = nslab_hostsys_need(lab, "net.ipv4.ip_forward", "1", err);
-	if (r >= 0 && need_localnet)
-		r = nslab_hostsys_need(lab, "net.ipv4.conf.all.route_localnet", "1", err);
+	for (size_t i = 0; r >= 0 && i < rules.n_host_sysctls; i++) {
+		const char *const *kv = rules.host_sysctls[i];
+
+		r = nslab_hostsys_need(lab, kv[0], kv[1], err);
+	}
 	if (r < 0)
 		nslab_err_prefix(err, "lab %s: firewall", lab);
-out:
-	fw_free(&fw);
+	lab_fw_rules_free(&rules);
 	return r;
 }
 

@@ -3,6 +3,7 @@
 #ifndef NSLAB_LAB_INTERNAL_H
 #define NSLAB_LAB_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "nslab/error.h"
@@ -49,6 +50,40 @@ void lab_dir(const struct nslab_topo *t, char *buf, size_t size);
  * or a route of the host.  The error names the file position.
  */
 int lab_check_conflicts(const struct nslab_topo *t, struct nslab_error *err);
+
+/*
+ * What every namespace nslab creates starts with (rule 1), written unless
+ * the node's own sysctls set the key (lab_node_sets()), and the key that
+ * turns IPv6 link-local addresses off in namespaces without IPv6 (deploy.c).
+ */
+#define LAB_NS_DEFAULTS 4
+extern const char *const lab_ns_defaults[LAB_NS_DEFAULTS][2];
+#define LAB_NO_LINKLOCAL_KEY "net.ipv6.conf.default.addr_gen_mode"
+/* True when @node's sysctls set @key (net.ipv4.ip_forward counts as conf.all.forwarding). */
+bool lab_node_sets(const struct nslab_node *node, const char *key);
+
+/**
+ * struct lab_fw_rules - what lab_firewall() installs, as text and names
+ * @nft:	the nftables script of the lab's table (nslab_nft_render())
+ * @bridges:	the lab's host bridges, for the FORWARD accept rules (borrowed
+ *		from the plan); @n_bridges 0: no forward rules
+ * @host_sysctls:	host sysctls the lab needs, key and value
+ */
+struct lab_fw_rules {
+	char *nft;
+	const char **bridges;
+	size_t n_bridges;
+	const char *host_sysctls[2][2];
+	size_t n_host_sysctls;
+};
+
+/*
+ * The rules of the plan's FIREWALL step, without applying them.  On success
+ * *@ret is filled; release with lab_fw_rules_free().
+ */
+int lab_firewall_rules(const struct nslab_plan *plan, struct lab_fw_rules *ret,
+		       struct nslab_error *err);
+void lab_fw_rules_free(struct lab_fw_rules *rules);
 
 struct nslab_route;
 struct nslab_route_req;

@@ -477,7 +477,19 @@ int nslab_nft_list_table(const char *lab, bool json, char **ret_text, struct nsl
  * keep their rules in x_tables, out of nftables' reach: nothing is done
  * there (and nothing found), a documented limitation.
  */
-static const char *const filter_families[] = { "ip", "ip6" };
+const char *const nslab_nft_forward_families[NSLAB_NFT_FORWARD_FAMILIES] = { "ip", "ip6" };
+
+void nslab_nft_forward_render(FILE *f, const char *family, const char *lab,
+			      const char *const *bridges, size_t n)
+{
+	static const char *const fmt =
+		"insert rule %s filter FORWARD %s \"%s\" accept comment \"nslab:%s\"\n";
+
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, fmt, family, "oifname", bridges[i], lab);
+		fprintf(f, fmt, family, "iifname", bridges[i], lab);
+	}
+}
 
 struct handles {
 	unsigned long *v;
@@ -553,12 +565,7 @@ static int forward_sync(const char *family, const char *lab, const char *const *
 	}
 	for (size_t i = 0; i < h.n; i++)
 		fprintf(f, "delete rule %s filter FORWARD handle %lu\n", family, h.v[i]);
-	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "insert rule %s filter FORWARD oifname \"%s\" accept comment \"%s\"\n",
-			family, bridges[i], comment);
-		fprintf(f, "insert rule %s filter FORWARD iifname \"%s\" accept comment \"%s\"\n",
-			family, bridges[i], comment);
-	}
+	nslab_nft_forward_render(f, family, lab, bridges, n);
 	if (fclose(f) != 0) {
 		r = nslab_err(err, ENOMEM, "out of memory");
 		goto out;
@@ -572,8 +579,8 @@ out:
 int nslab_nft_forward_allow(const char *lab, const char *const *bridges, size_t n,
 			    struct nslab_error *err)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(filter_families); i++) {
-		int r = forward_sync(filter_families[i], lab, bridges, n, err);
+	for (size_t i = 0; i < NSLAB_NFT_FORWARD_FAMILIES; i++) {
+		int r = forward_sync(nslab_nft_forward_families[i], lab, bridges, n, err);
 
 		if (r < 0)
 			return r;
@@ -586,9 +593,9 @@ int nslab_nft_forward_remove(const char *lab, struct nslab_error *err)
 	int ret = 0;
 
 	/* Both families even if one fails: leave as little behind as possible. */
-	for (size_t i = 0; i < ARRAY_SIZE(filter_families); i++) {
+	for (size_t i = 0; i < NSLAB_NFT_FORWARD_FAMILIES; i++) {
 		struct nslab_error e = { 0 };
-		int r = forward_sync(filter_families[i], lab, NULL, 0, &e);
+		int r = forward_sync(nslab_nft_forward_families[i], lab, NULL, 0, &e);
 
 		if (r < 0 && ret == 0) {
 			ret = r;

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "nslab/error.h"
 
@@ -101,6 +102,18 @@ int nslab_nft_delete(const char *lab, struct nslab_error *err);
  */
 int nslab_nft_forward_allow(const char *lab, const char *const *bridges, size_t n,
 			    struct nslab_error *err);
+
+/* The families whose `filter FORWARD` chain nslab_nft_forward_allow() syncs: "ip", "ip6". */
+#define NSLAB_NFT_FORWARD_FAMILIES 2
+extern const char *const nslab_nft_forward_families[NSLAB_NFT_FORWARD_FAMILIES];
+
+/*
+ * nslab_nft_forward_render() - the nft commands that nslab_nft_forward_allow()
+ * runs to add the lab's accepts to @family's filter FORWARD chain, one
+ * "insert rule ..." a line, written to @f.
+ */
+void nslab_nft_forward_render(FILE *f, const char *family, const char *lab,
+			      const char *const *bridges, size_t n);
 
 /* Remove every rule whose comment is "nslab:<lab>" from the filter FORWARD chains. */
 int nslab_nft_forward_remove(const char *lab, struct nslab_error *err);
