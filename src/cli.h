@@ -81,6 +81,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
+int cmd_script(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_peer(int argc, char **argv);
 int cmd_netem(int argc, char **argv);

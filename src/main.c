@@ -33,6 +33,9 @@ static const struct command commands[] = {
 	{ "graph", cmd_graph,
 	  "[-t FILE | --name LAB] --format dot|mermaid|html|json [-o OUT] [--no-live]",
 	  "draw the topology: Graphviz, Mermaid, JSON, or one self-contained HTML page" },
+	{ "script", cmd_script, "-t FILE [--destroy]",
+	  "print a shell script of ip, sysctl, nft and tc commands that builds (or tears "
+	  "down) the lab" },
 	{ "capture", cmd_capture,
 	  "[-t FILE | --name LAB] NODE:IFACE [-w FILE.pcap | -w -] [-c COUNT] [--filter BPF] "
 	  "[-s SNAPLEN] [-p] [-q]",
