@@ -161,6 +161,46 @@ static void end_geometry(struct nslab_graph *g, size_t l, int e, double *ux, dou
 	end->py = ty + *uy * t;
 }
 
+/* Does the segment (@x0,@y0)-(@x1,@y1) cross box @b (Liang-Barsky clipping)? */
+static bool segment_meets(const struct box *b, double x0, double y0, double x1, double y1)
+{
+	double p[4] = { -(x1 - x0), x1 - x0, -(y1 - y0), y1 - y0 };
+	double q[4] = { x0 - (b->x - b->w / 2), (b->x + b->w / 2) - x0, y0 - (b->y - b->h / 2),
+			(b->y + b->h / 2) - y0 };
+	double t0 = 0, t1 = 1;
+
+	for (int i = 0; i < 4; i++) {
+		double t;
+
+		if (p[i] == 0) {
+			if (q[i] < 0)
+				return false;
+			continue;
+		}
+		t = q[i] / p[i];
+		if (p[i] < 0)
+			t0 = fmax(t0, t);
+		else
+			t1 = fmin(t1, t);
+		if (t0 > t1)
+			return false;
+	}
+	return true;
+}
+
+/* Does @b lie across the line of another link than @l? */
+static bool label_on_line(const struct nslab_graph *g, const struct box *b, size_t l)
+{
+	for (size_t o = 0; o < g->n_links; o++) {
+		const struct nslab_graph_end *e = g->links[o].end;
+
+		if (o != l && e[0].node != e[1].node &&
+		    segment_meets(b, e[0].px, e[0].py, e[1].px, e[1].py))
+			return true;
+	}
+	return false;
+}
+
 /* Does @b overlap a node box, or a label placed before end @e of link @l? */
 static bool label_collides(const struct nslab_graph *g, const struct box *b, size_t l, int e,
 			   double gap)
@@ -188,7 +228,7 @@ static bool label_collides(const struct nslab_graph *g, const struct box *b, siz
 static bool place_end(struct nslab_graph *g, size_t l, int e, const struct nslab_graph_metrics *m)
 {
 	struct nslab_graph_end *end = &g->links[l].end[e], *far = &g->links[l].end[!e];
-	double ux, uy, fx, fy, reach, side;
+	double ux, uy, fx, fy, reach, side, along;
 
 	end_geometry(g, l, e, &ux, &uy);
 	if (!end->n_lines)
@@ -196,28 +236,35 @@ static bool place_end(struct nslab_graph *g, size_t l, int e, const struct nslab
 	end_geometry(g, l, !e, &fx, &fy);
 	reach = sqrt((far->px - end->px) * (far->px - end->px) +
 		     (far->py - end->py) * (far->py - end->py));
-	/* Up to the middle, or further when the far end has no label. */
-	reach = far->n_lines ? reach / 2 : reach - end->w / 2;
-	if (end->node == far->node)
-		reach = 120;
 	/* Sideways by the label's own extent across the line, so the line stays visible. */
 	side = fabs(uy) * end->w / 2 + fabs(ux) * end->h / 2 + 2;
-	for (double t = 0; t <= reach; t += LABEL_STEP)
-		for (int s = 1; s >= -1; s -= 2) {
-			struct box b;
+	/*
+	 * Wholly in this end's half of the line, so that nobody wonders which
+	 * node a label belongs to (all of the line when the far end has none).
+	 */
+	along = fabs(ux) * end->w / 2 + fabs(uy) * end->h / 2;
+	reach = (far->n_lines ? reach / 2 : reach) - along;
+	if (end->node == far->node)
+		reach = 120;
+	/* Off every other link's line if it can be, else across one. */
+	for (int strict = 1; strict >= 0; strict--)
+		for (double t = 0; t <= reach; t += LABEL_STEP)
+			for (int s = 1; s >= -1; s -= 2) {
+				struct box b;
 
-			b.w = end->w;
-			b.h = end->h;
-			b.x = end->px + ux * t - uy * side * s;
-			b.y = end->py + uy * t + ux * side * s;
-			if (label_collides(g, &b, l, e, m->gap / 4))
-				continue;
-			end->x = b.x;
-			end->y = b.y;
-			return true;
-		}
-	end->x = end->px + ux * reach;
-	end->y = end->py + uy * reach;
+				b.w = end->w;
+				b.h = end->h;
+				b.x = end->px + ux * t - uy * side * s;
+				b.y = end->py + uy * t + ux * side * s;
+				if (label_collides(g, &b, l, e, m->gap / 4) ||
+				    (strict && label_on_line(g, &b, l)))
+					continue;
+				end->x = b.x;
+				end->y = b.y;
+				return true;
+			}
+	end->x = end->px + ux * fmax(reach, 0);
+	end->y = end->py + uy * fmax(reach, 0);
 	return false;
 }
 
@@ -226,8 +273,12 @@ bool graph_place_labels(struct nslab_graph *g, const struct nslab_graph_metrics 
 	bool all = true;
 
 	for (size_t l = 0; l < g->n_links; l++)
-		for (int e = 0; e < 2; e++)
+		for (int e = 0; e < 2; e++) {
+			double ux, uy;
+
+			end_geometry(g, l, e, &ux, &uy); /* every line, before any label */
 			g->links[l].end[e].x = g->links[l].end[e].y = -1e12; /* not placed yet */
+		}
 	for (size_t l = 0; l < g->n_links; l++) {
 		failed[l] = false;
 		for (int e = 0; e < 2; e++)
