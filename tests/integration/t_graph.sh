@@ -213,7 +213,9 @@ check_match "dot: the down link is red and dashed" 'n0 -- n1 \[.*color="#dc2626"
 if [ "$have_chromium" = 1 ]; then
 	python3 "$GC" "$T/live.html" >"$T/cl.json" 2>&1
 	check_eq "Chromium: the live page has no problem" 0 "$?"
-	check_match "... its panel for r1 shows the live states" '"rows"' "$(cat "$T/cl.json")"
+	check_match "... hovering r1 shows eth1 down in its panel, and its live address" \
+		'eth110\.66\.0\.1/30 fd00:66::1/64r2:eth1down.*10\.66\.0\.1/30' \
+		"$(py "$T/cl.json" 'print([p["text"] for p in d["panel"] if p["node"] == "r1"][0])')"
 fi
 run_nslab graph -t "$TRI" --format json --no-live
 check_eq "--no-live draws the file without live state" "False None" \
