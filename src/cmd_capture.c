@@ -58,7 +58,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 			return;
 	} else {
 		print_summary(run, h, bytes);
-		if (fflush(stdout) == 0)
+		/* A line-buffered printf() already wrote (and failed): ask the stream. */
+		if (fflush(stdout) == 0 && !ferror(stdout))
 			return;
 	}
 	run->write_errno = errno ? errno : EIO;

@@ -128,6 +128,15 @@ wait_pid $cap 5
 check_eq "a closed pipe ends the capture with exit 0" 0 "$(cat "$T/rc" 2>/dev/null)" ||
 	diag "$(cat "$T/epipe.err")"
 check_match "... and it still prints its count" '^[0-9]+ packets captured$' "$(cat "$T/epipe.err")"
+rm -f "$T/rc"
+( ("$NSLAB" capture -t "$F" a:eth1 --filter icmp 2>"$T/epipe2.err"; echo $? >"$T/rc") |
+	head -n 1 >/dev/null) &
+cap=$!
+wait_ready "$T/epipe2.err"
+in_ns "$A" ping -n -q -c 4 -i 0.2 10.77.0.2 >/dev/null
+wait_pid $cap 5
+check_eq "summary lines into a pipe closed early (head -n 1): exit 0" 0 "$(cat "$T/rc" 2>/dev/null)" ||
+	diag "$(cat "$T/epipe2.err")"
 
 # --- 4. a host-side bridge port sees the frames that cross it --------------
 "$NSLAB" capture -t "$F" br:br-a -w "$T/port.pcap" 2>"$T/port.err" &
