@@ -40,7 +40,7 @@ fuzz:
 	@mkdir -p build-fuzz
 	clang -std=gnu11 -D_GNU_SOURCE -DNSLAB_LIBFUZZER -g -O1 -fsanitize=fuzzer,address,undefined \
 		-Iinclude -Ilib -o build-fuzz/fuzz_topo tests/fuzz/fuzz_topo.c lib/topo*.c lib/error.c \
-		lib/prefix.c $(shell $(PKG_CONFIG) --libs yaml-0.1)
+		lib/prefix.c lib/netem_value.c $(shell $(PKG_CONFIG) --libs yaml-0.1)
 
 $(BUILD)/%.o: %.c $(wildcard include/nslab/*.h lib/*.h src/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)

@@ -72,6 +72,9 @@ bool nslab_netem_needs_netem(const struct nslab_netem *ne);
  */
 void nslab_netem_format(const struct nslab_netem *ne, char *buf, size_t size);
 
+/* Whether @key of @ne is not zero (formatted by nslab_netem_format()). */
+bool nslab_netem_key_nonzero(const struct nslab_netem *ne, enum nslab_netem_key key);
+
 /* One value in the words of the flags ("50ms", "20%", "10mbit"). */
 void nslab_netem_format_key(const struct nslab_netem *ne, enum nslab_netem_key key, char *buf,
 			    size_t size);
