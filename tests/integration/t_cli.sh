@@ -14,6 +14,7 @@ for c in deploy destroy inspect exec validate; do
 done
 check_exit 0 "nslab version exits 0" "$NSLAB" version
 check_match "nslab version prints a version" '[0-9]+\.[0-9]+' "$("$NSLAB" version)"
+check_match "nslab version names the libpcap it uses" "^libpcap [0-9]+\\.[0-9]+" "$("$NSLAB" version)"
 check_exit 2 "an unknown command exits 2" "$NSLAB" frobnicate
 check_exit 2 "no command exits 2" "$NSLAB"
 check_exit 2 "an unknown option exits 2" "$NSLAB" destroy --frobnicate
