@@ -63,8 +63,8 @@ check_match "r1:eth1's row: RX as packets/bytes, no netem" \
 	'^r1 +eth1 .* h1:eth1 +[0-9]{2,}/[0-9]{4,} +[0-9]{2,}/[0-9]{4,} +-$' "$(grep ' eth1 ' <<<"$OUT")"
 
 # --- down -----------------------------------------------------------------
-up_flag() { # up_flag NETNS IFACE: "UP" when the device is administratively up
-	ip -n "$1" -j link show "$2" | python3 -c 'import json,sys; print("UP" if "UP" in json.load(sys.stdin)[0]["flags"] else "DOWN")'
+up_flag() { # up_flag NETNS|- IFACE: "UP" when the device is administratively up
+	_in_ns_or_host "$1" ip -j link show "$2" | python3 -c 'import json,sys; print("UP" if "UP" in json.load(sys.stdin)[0]["flags"] else "DOWN")'
 }
 run_nslab link set -t "$F" r1:eth1 down
 check_eq "link set r1:eth1 down exits 0" 0 "$RC" || diag "$ERR"
@@ -103,6 +103,38 @@ check "h2 -> r1 fails" no_ping $h2 10.0.2.1
 run_nslab link set --name lnk h2:eth1 up
 check_eq "link set --name lnk h2:eth1 up exits 0" 0 "$RC" || diag "$ERR"
 check "h2 -> h1 works again (h2's default route back)" pings $h2 10.0.1.2
+
+# a node's interface on a network: its far end is the network's port on the bridge
+F2=$T/lnn.nslab.yml
+cat >"$F2" <<'Y'
+name: lnn
+networks:
+  lan: {subnet: 172.31.9.0/24}
+topology:
+  nodes:
+    n1: {networks: [lan]}
+    n2: {networks: [lan]}
+Y
+run_nslab deploy -q -t "$F2"
+check_eq "a lab with a network deploys" 0 "$RC" || diag "$ERR"
+n1=nslab-lnn-n1
+check "n1 -> n2 on the network" pings $n1 172.31.9.3
+# the far end, found independently: the host device whose ifindex n1:eth1's IFLA_LINK names
+pidx=$(ip -n $n1 -j link show eth1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["link_index"])')
+port=$(ip -j link show | python3 -c 'import json,sys; print([l["ifname"] for l in json.load(sys.stdin) if l["ifindex"] == int(sys.argv[1])][0])' "$pidx")
+run_nslab link set -t "$F2" n1:eth1 down
+check_eq "link set n1:eth1 down exits 0" 0 "$RC" || diag "$ERR"
+check_eq "n1:eth1 is down" DOWN "$(up_flag $n1 eth1)"
+check_eq "and its far end, the network's host port $port" DOWN "$(up_flag - "$port")"
+check "n1 -> n2 fails" no_ping $n1 172.31.9.3
+check_eq "n1's default route went with it" "" "$(ip -n $n1 route show default)"
+run_nslab link set -t "$F2" n1:eth1 up
+check_eq "link set n1:eth1 up exits 0" 0 "$RC" || diag "$ERR"
+check "n1 -> n2 works again" pings $n1 172.31.9.3
+check_match "n1's default route via the gateway is back" '^default via 172\.31\.9\.1 dev eth1' \
+	"$(ip -n $n1 route show default)"
+run_nslab destroy -t "$F2"
+check_eq "destroy exits 0" 0 "$RC" || diag "$ERR"
 
 # --- bad input ------------------------------------------------------------------
 run_nslab link set -t "$F" r1:eth9 down

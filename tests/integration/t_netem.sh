@@ -121,15 +121,30 @@ F2=$T/nr.nslab.yml
 cat >"$F2" <<'Y'
 name: nr
 topology:
-  nodes: {c: {}, d: {}}
+  nodes: {c: {}, d: {}, nrbr: {kind: bridge}}
   links:
     - endpoints: ["c:eth1", "d:eth1"]
       netem: {rate: 20mbit}
+    - type: veth
+      endpoints:
+        - {node: c, interface: eth2}
+        - {node: nrbr, interface: nr-c2, netem: {rate: 5mbps}}
+    - type: host
+      endpoint: {node: d, interface: eth9, netem: {rate: 1gbit}}
+      host-interface: nr-d9
 Y
 run_nslab deploy -q -t "$F2"
-check_eq "a topology with netem: {rate: 20mbit} deploys" 0 "$RC" || diag "$ERR"
-check_eq "both ends have it" "rate 20mbit rate 20mbit" \
+check_eq "a topology with netem: {rate: ...} deploys" 0 "$RC" || diag "$ERR"
+check_eq "both ends of a link with netem have it" "rate 20mbit rate 20mbit" \
 	"$("$NSLAB" netem show -t "$F2" c:eth1) $("$NSLAB" netem show -t "$F2" d:eth1)"
+check_eq "a bridge node's port (host namespace): 5mbps is 40mbit" "rate 40mbit" \
+	"$("$NSLAB" netem show -t "$F2" nrbr:nr-c2 2>&1)"
+check_match "tc agrees, in the host namespace" 'qdisc tbf [0-9a-f]+: root .*rate 40Mbit' "$(tc qdisc show dev nr-c2)"
+check_eq "its far end has none" none "$("$NSLAB" netem show -t "$F2" c:eth2 2>&1)"
+check_eq "a host link's node end" "rate 1gbit" "$("$NSLAB" netem show -t "$F2" d:eth9 2>&1)"
+check_eq "and its host end none" none "$("$NSLAB" netem show -t "$F2" host:nr-d9 2>&1)"
+run_nslab netem set -t "$F2" host:nr-d9 --rate 2mbit
+check_eq "netem set on a host link's host end" "0 rate 2mbit" "$RC $("$NSLAB" netem show -t "$F2" host:nr-d9 2>&1)"
 run_nslab destroy -t "$F2"
 check_eq "destroy exits 0" 0 "$RC"
 
