@@ -917,6 +917,10 @@ static int apply_plan(struct apply *a, struct nslab_error *err)
 			case NSLAB_OP_VETH:
 				r = do_veth(a, op, err);
 				break;
+			case NSLAB_OP_TUNNEL: /* no plan makes one yet */
+				r = nslab_err(err, EOPNOTSUPP, "tunnel %s: not built yet",
+					      op->ifname);
+				break;
 			case NSLAB_OP_SYSCTL:
 				r = do_sysctl(a, op, &cur_ns, err);
 				break;

@@ -10,10 +10,11 @@
 #include "util.h"
 
 static const char *const op_names[NSLAB_OP_MAX] = {
-	[NSLAB_OP_NETNS] = "netns",  [NSLAB_OP_ADOPT] = "adopt",   [NSLAB_OP_BRIDGE] = "bridge",
-	[NSLAB_OP_VETH] = "veth",    [NSLAB_OP_SYSCTL] = "sysctl", [NSLAB_OP_UP] = "up",
-	[NSLAB_OP_ADDR] = "addr",    [NSLAB_OP_ROUTE] = "route",   [NSLAB_OP_NETEM] = "netem",
-	[NSLAB_OP_FIREWALL] = "nft", [NSLAB_OP_EXEC] = "exec",	   [NSLAB_OP_SERVICE] = "service",
+	[NSLAB_OP_NETNS] = "netns",	[NSLAB_OP_ADOPT] = "adopt",   [NSLAB_OP_BRIDGE] = "bridge",
+	[NSLAB_OP_VETH] = "veth",	[NSLAB_OP_TUNNEL] = "tunnel", [NSLAB_OP_SYSCTL] = "sysctl",
+	[NSLAB_OP_UP] = "up",		[NSLAB_OP_ADDR] = "addr",     [NSLAB_OP_ROUTE] = "route",
+	[NSLAB_OP_NETEM] = "netem",	[NSLAB_OP_FIREWALL] = "nft",  [NSLAB_OP_EXEC] = "exec",
+	[NSLAB_OP_SERVICE] = "service",
 };
 
 const char *nslab_op_type_to_string(enum nslab_op_type t)

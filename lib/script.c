@@ -555,6 +555,8 @@ int nslab_script_render_op(const struct nslab_plan *plan, const struct nslab_op 
 	case NSLAB_OP_VETH:
 		render_veth(&s, op);
 		break;
+	case NSLAB_OP_TUNNEL: /* no plan makes one yet */
+		return nslab_err(err, EOPNOTSUPP, "tunnel %s: not rendered yet", op->ifname);
 	case NSLAB_OP_SYSCTL:
 		emit(&s, "%Xsysctl -qw %q=%q\n", op->ns, op->key, op->value);
 		break;

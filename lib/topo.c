@@ -447,6 +447,23 @@ void nslab_topo_free(struct nslab_topo *topo)
 		}
 	}
 	free(topo->links);
+	for (size_t i = 0; i < topo->n_tunnels; i++) {
+		struct nslab_tunnel *tn = &topo->tunnels[i];
+
+		free(tn->ep.ifname);
+		free(tn->ep.mac);
+		str_array_free(tn->ep.ipv4, tn->ep.n_ipv4);
+		str_array_free(tn->ep.ipv6, tn->ep.n_ipv6);
+		free(tn->remote);
+		free(tn->local);
+		free(tn->parent);
+	}
+	free(topo->tunnels);
+	for (size_t i = 0; i < topo->n_hosts; i++) {
+		free(topo->hosts[i].name);
+		free(topo->hosts[i].address);
+	}
+	free(topo->hosts);
 	for (size_t i = 0; i < topo->n_warnings; i++)
 		free(topo->warnings[i]);
 	free(topo->warnings);

@@ -1018,7 +1018,7 @@ struct nslab_node *topo_add_node(struct ctx *c, const char *name, struct nslab_p
 	if (GROW(t->nodes, c->cap_nodes, t->n_nodes) < 0)
 		return NULL;
 	node = &t->nodes[t->n_nodes];
-	*node = (struct nslab_node){ .pos = pos };
+	*node = (struct nslab_node){ .host = -1, .pos = pos };
 	node->name = strdup(name);
 	if (!node->name)
 		return NULL;

@@ -14,6 +14,7 @@ enum nslab_op_type {
 	NSLAB_OP_ADOPT, /* kind ext: pin an existing namespace as ns[op.ns] */
 	NSLAB_OP_BRIDGE, /* bridge op.ifname in op.ns (host: marked, or adopted) */
 	NSLAB_OP_VETH, /* veth op.ifname@op.ns <-> op.peer_ifname@op.peer_ns */
+	NSLAB_OP_TUNNEL, /* op.tunnel as op.ifname@op.ns, made by the host's socket */
 	NSLAB_OP_SYSCTL, /* a per-device sysctl: op.key = op.value in op.ns */
 	NSLAB_OP_UP, /* set op.ifname up (and its master) in op.ns */
 	NSLAB_OP_ADDR, /* op.addr on op.ifname in op.ns */
@@ -42,6 +43,38 @@ struct nslab_plan_ns {
 	int next_ifindex;
 	bool uses_ipv6;
 	bool adopted;
+};
+
+/**
+ * struct nslab_plan_tunnel - what a TUNNEL step makes.  Made from the host
+ * namespace's socket with IFLA_NET_NS_FD of op.ns, so a vxlan or gre device's
+ * underlay stays in the host namespace while the device is the node's.
+ * @kind:	"vxlan", "gre" or "dummy"
+ * @id:		VNI, or GRE key (0: none)
+ * @local, @remote:	underlay addresses (NULL: absent)
+ * @port:	vxlan destination port
+ * @parent:	underlay device name, NULL: the one the route to @remote uses
+ * @mtu:	0: vxlan: the parent's MTU minus 50 (IPv4) or 70 (IPv6) underlay;
+ *		others: the kernel's default
+ * @ttl:	0: the kernel's default
+ * @learning:	vxlan: learn remote MACs (off: one known remote)
+ * @isolated:	as a bridge port (op.master): port isolation, so frames that
+ *		came from one tunnel never leave by another (split horizon)
+ * @tunnel:	the file's `type: vxlan|gre|dummy` link, or NULL when the plan
+ *		derived it (a link or segment across hosts)
+ */
+struct nslab_plan_tunnel {
+	const char *kind;
+	unsigned int id;
+	const char *local;
+	const char *remote;
+	unsigned int port;
+	const char *parent;
+	unsigned int mtu;
+	unsigned int ttl;
+	bool learning;
+	bool isolated;
+	const struct nslab_tunnel *tunnel;
 };
 
 /**
@@ -77,6 +110,7 @@ struct nslab_op {
 	const struct nslab_network *network;
 	const struct nslab_attach *attach;
 	const struct nslab_netem *netem;
+	const struct nslab_plan_tunnel *tunnel;
 	bool exclusive; /* BRIDGE: must not exist yet (networks) */
 	const char *cmd;
 	double delay; /* EXEC: seconds to wait first (startup-delay) */

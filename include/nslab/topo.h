@@ -155,6 +155,7 @@ struct nslab_node {
 	struct nslab_str *wait_for; /* node names */
 	size_t n_wait_for;
 	bool implicit;
+	int host; /* index in nslab_topo.hosts; -1 when the file has no `hosts` */
 	struct nslab_pos pos;
 };
 
@@ -208,6 +209,9 @@ struct nslab_endpoint {
 enum nslab_link_type {
 	NSLAB_LINK_VETH,
 	NSLAB_LINK_HOST,
+	NSLAB_LINK_VXLAN,
+	NSLAB_LINK_GRE,
+	NSLAB_LINK_DUMMY,
 	NSLAB_LINK_TYPE_MAX,
 };
 
@@ -222,6 +226,41 @@ struct nslab_link {
 	enum nslab_link_type type;
 	struct nslab_endpoint ep[2];
 	unsigned int mtu;
+	struct nslab_pos pos;
+};
+
+/**
+ * struct nslab_tunnel - a one-ended link: `type: vxlan`, `gre` or `dummy`
+ * @ep:		the node's end (interface name, mac, addresses, netem)
+ * @remote, @local:	underlay addresses as written (NULL when absent)
+ * @vni:	vxlan: the VNI; gre: the key (0: none)
+ * @port:	vxlan UDP destination port (default 14789, as containerlab)
+ * @parent:	`parent-interface` in the host namespace, or NULL: the route
+ *		to @remote decides
+ * @mtu:	0 when the file gives none: vxlan takes its parent's minus 50,
+ *		gre and dummy the kernel's default
+ * @ttl:	gre, 0: the kernel's default
+ */
+struct nslab_tunnel {
+	enum nslab_link_type type;
+	struct nslab_endpoint ep;
+	char *remote;
+	char *local;
+	unsigned int vni;
+	unsigned int port;
+	char *parent;
+	unsigned int mtu;
+	unsigned int ttl;
+	struct nslab_pos pos;
+};
+
+/**
+ * struct nslab_host - one machine of a multi-host lab (`hosts:`)
+ * @address:	its underlay address, as written
+ */
+struct nslab_host {
+	char *name;
+	char *address;
 	struct nslab_pos pos;
 };
 
@@ -247,6 +286,10 @@ struct nslab_topo {
 	size_t n_links;
 	struct nslab_network *networks;
 	size_t n_networks;
+	struct nslab_tunnel *tunnels; /* in file order, beside @links */
+	size_t n_tunnels;
+	struct nslab_host *hosts; /* in file order; the first takes unplaced nodes */
+	size_t n_hosts;
 	char **warnings;
 	size_t n_warnings;
 	void *index;
