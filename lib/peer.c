@@ -100,40 +100,6 @@ static int visit(const char *path, const struct nslab_ns_desc *desc, struct ns_s
 	return fn(&c, data, err);
 }
 
-static int cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The names in /run/netns, sorted (so that a namespace pinned twice has a stable name). */
-static int netns_names(char ***ret, size_t *ret_n, struct nslab_error *err)
-{
-	char **v = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-	DIR *d;
-
-	d = opendir(NSLAB_NETNS_DIR);
-	if (d) {
-		while ((e = readdir(d))) {
-			if (e->d_name[0] == '.')
-				continue;
-			if (GROW(v, cap, n + 1) < 0 || !(v[n] = strdup(e->d_name))) {
-				closedir(d);
-				nslab_strv_free(v, n);
-				return nslab_err(err, ENOMEM, "out of memory");
-			}
-			n++;
-		}
-		closedir(d);
-	}
-	if (n)
-		qsort(v, n, sizeof(*v), cmpstr);
-	*ret = v;
-	*ret_n = n;
-	return 0;
-}
-
 /*
  * Visit every network namespace that can be opened, in the order that names
  * them best: pinned names, the host's (/proc/1), then the other processes'
@@ -150,7 +116,7 @@ static int walk_namespaces(ns_visit_fn fn, void *data, struct nslab_error *err)
 	int r;
 	DIR *d;
 
-	r = netns_names(&names, &n, err);
+	r = nslab_dir_names(NSLAB_NETNS_DIR, &names, &n, err);
 	for (size_t i = 0; i < n && r == 0; i++) {
 		desc = (struct nslab_ns_desc){ 0 };
 		snprintf(desc.name, sizeof(desc.name), "%s", names[i]);

@@ -314,17 +314,17 @@ static int cmpstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int nslab_state_list(char ***ret_names, size_t *ret_n, struct nslab_error *err)
+int nslab_dir_names(const char *dir, char ***ret_names, size_t *ret_n, struct nslab_error *err)
 {
 	char **v = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *e;
 	DIR *d;
 
-	d = opendir(nslab_state_rundir());
+	d = opendir(dir);
 	if (!d) {
 		if (errno != ENOENT)
-			return nslab_err_sys(err, errno, "cannot list %s", nslab_state_rundir());
+			return nslab_err_sys(err, errno, "cannot list %s", dir);
 	} else {
 		while ((e = readdir(d))) {
 			if (e->d_name[0] == '.')
@@ -343,6 +343,11 @@ int nslab_state_list(char ***ret_names, size_t *ret_n, struct nslab_error *err)
 	*ret_names = v;
 	*ret_n = n;
 	return 0;
+}
+
+int nslab_state_list(char ***ret_names, size_t *ret_n, struct nslab_error *err)
+{
+	return nslab_dir_names(nslab_state_rundir(), ret_names, ret_n, err);
 }
 
 void nslab_strv_free(char **v, size_t n)

@@ -62,4 +62,10 @@ int nslab_state_list(char ***ret_names, size_t *ret_n, struct nslab_error *err);
 
 void nslab_strv_free(char **v, size_t n);
 
+/*
+ * The names in directory @dir but those starting with '.', sorted; an absent
+ * @dir has none.  Free with nslab_strv_free().
+ */
+int nslab_dir_names(const char *dir, char ***ret_names, size_t *ret_n, struct nslab_error *err);
+
 #endif
