@@ -354,23 +354,9 @@ static void render_route(struct script *s, const struct nslab_op *op)
 /* Does @ne set @key (a delay of 0 with a jitter counts: tc says "delay 0us 1ms")? */
 static bool netem_has(const struct nslab_netem *ne, enum nslab_netem_key key)
 {
-	switch (key) {
-	case NSLAB_NETEM_DELAY:
-		return ne->delay_us || ne->jitter_us;
-	case NSLAB_NETEM_JITTER:
-		return ne->jitter_us;
-	case NSLAB_NETEM_LOSS:
-		return ne->loss > 0;
-	case NSLAB_NETEM_CORRUPT:
-		return ne->corrupt > 0;
-	case NSLAB_NETEM_DUPLICATE:
-		return ne->duplicate > 0;
-	case NSLAB_NETEM_RATE:
-		return ne->rate_bps;
-	case NSLAB_NETEM_KEY_MAX:
-		break;
-	}
-	return false;
+	if (key == NSLAB_NETEM_DELAY && ne->jitter_us)
+		return true;
+	return nslab_netem_key_nonzero(ne, key);
 }
 
 static void render_netem(struct script *s, const struct nslab_op *op)
