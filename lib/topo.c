@@ -389,6 +389,7 @@ void settings_free(struct settings *s)
 	free(s->kind.s);
 	free(s->group.s);
 	free(s->hostname.s);
+	free(s->host.s);
 	kv_free(s->labels, s->n_labels);
 	kv_free(s->env, s->n_env);
 	kv_free(s->sysctls, s->n_sysctls);

@@ -90,6 +90,7 @@ enum setting_key {
 	SK_MGMT_IPV6,
 	SK_STARTUP_DELAY,
 	SK_WAIT_FOR,
+	SK_HOST,
 	SK_MAX,
 };
 
@@ -142,6 +143,7 @@ struct settings {
 	double startup_delay;
 	struct nslab_str *wait_for;
 	size_t n_wait_for;
+	struct nslab_str host; /* `host:`, a name of `hosts` */
 };
 
 /*
@@ -292,6 +294,12 @@ void topo_reqs_free(struct ctx *c);
 
 /* topo_links.c */
 int topo_parse_links(struct ctx *c, yaml_node_t *n);
+
+/* topo_hosts.c: multi-host labs. */
+/* Top-level `hosts:` (@n: its value, at @pos), before `topology`. */
+int topo_parse_hosts(struct ctx *c, yaml_node_t *n, struct nslab_pos pos);
+/* Place node @node: @layer is the most specific layer setting `host`, or NULL. */
+int topo_node_host(struct ctx *c, struct nslab_node *node, const struct settings *layer);
 
 /* topo_check.c: validators.  Each returns 0 or an error at @pos. */
 bool topo_valid_node_name(const char *s);

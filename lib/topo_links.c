@@ -437,6 +437,7 @@ static int parse_link(struct ctx *c, yaml_node_t *n)
 		if (r < 0)
 			goto out;
 		l->mtu = (unsigned int)u;
+		l->mtu_set = true;
 	}
 	/* Both directions: each end's egress, under what the endpoints say. */
 	netem = topo_mview_get(&v, "netem", NULL);

@@ -18,8 +18,9 @@ static const struct {
 	enum where where;
 	const char *key;
 } unsupported[] = {
-	{ W_TOP, "hosts" },	{ W_SETTINGS, "host" },	  { W_LINK_TYPE, "vxlan" },
-	{ W_LINK_TYPE, "gre" }, { W_LINK_TYPE, "dummy" },
+	{ W_LINK_TYPE, "vxlan" },
+	{ W_LINK_TYPE, "gre" },
+	{ W_LINK_TYPE, "dummy" },
 };
 
 /* Containerlab keys that mean nothing without a container runtime (rule 10). */
@@ -75,6 +76,7 @@ static const char *const setting_names[SK_MAX] = {
 	[SK_MGMT_IPV6] = "mgmt-ipv6",
 	[SK_STARTUP_DELAY] = "startup-delay",
 	[SK_WAIT_FOR] = "wait-for",
+	[SK_HOST] = "host",
 };
 
 /* Keys rule 4 allows on each kind. */
@@ -82,9 +84,10 @@ static bool kind_allows(enum nslab_kind kind, enum setting_key k)
 {
 	switch (kind) {
 	case NSLAB_KIND_BRIDGE:
-		return k == SK_KIND || k == SK_GROUP || k == SK_LABELS;
+		return k == SK_KIND || k == SK_GROUP || k == SK_LABELS || k == SK_HOST;
 	case NSLAB_KIND_HOST:
-		return k == SK_KIND || k == SK_GROUP || k == SK_LABELS || k == SK_EXEC;
+		return k == SK_KIND || k == SK_GROUP || k == SK_LABELS || k == SK_EXEC ||
+		       k == SK_HOST;
 	case NSLAB_KIND_SWITCH:
 		/* Its interfaces are bridge ports; it is on no network, nor on mgmt. */
 		return k != SK_NETWORKS && k != SK_MGMT_IPV4 && k != SK_MGMT_IPV6 &&
@@ -139,7 +142,7 @@ static int not_allowed(struct ctx *c, struct nslab_pos pos, enum nslab_kind kind
 
 static const char *const settings_expected =
 	"kind, group, labels, env, exec, sysctls, routes, hostname, networks, ports, services, "
-	"cmd, memory, cpu, netns, pid, mgmt-ipv4, mgmt-ipv6, startup-delay, wait-for";
+	"cmd, memory, cpu, netns, pid, mgmt-ipv4, mgmt-ipv6, startup-delay, wait-for, host";
 
 /* ---- YAML helpers ---- */
 
@@ -414,7 +417,8 @@ yaml_node_t *topo_mview_get(const struct mview *v, const char *k, struct nslab_p
 int topo_check_special(struct ctx *c, enum where where, const char *key, struct nslab_pos pos)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(unsupported); i++) {
-		if (unsupported[i].where == where && streq(unsupported[i].key, key)) {
+		if (unsupported[i].key && unsupported[i].where == where &&
+		    streq(unsupported[i].key, key)) {
 			if (where == W_LINK_TYPE)
 				return topo_err_at(
 					c, pos,
@@ -787,6 +791,9 @@ static int parse_settings(struct ctx *c, yaml_node_t *n, const char *what, enum 
 		case SK_WAIT_FOR:
 			r = topo_str_list(c, p->val, "'wait-for'", "a node name", &s->wait_for,
 					  &s->n_wait_for);
+			break;
+		case SK_HOST:
+			r = topo_dup_str(c, p->val, &s->host);
 			break;
 		case SK_MAX:
 			break;
@@ -1171,6 +1178,8 @@ static int resolve_node(struct ctx *c, const struct pair *p, struct settings *s)
 	layers[n_layers++] = s;
 
 	r = kv_merge(c, layers, n_layers, SK_LABELS, &node->labels, &node->n_labels);
+	if (r >= 0)
+		r = topo_node_host(c, node, pick(layers, n_layers, SK_HOST));
 	if (r < 0)
 		return r;
 	if (k == NSLAB_KIND_BRIDGE) {
@@ -1235,7 +1244,7 @@ static int parse_kinds(struct ctx *c, yaml_node_t *n)
 	r = topo_mview_init(c, &v, n, "kind", "'kinds'");
 	for (size_t i = 0; r >= 0 && i < v.n; i++) {
 		struct pair *p = &v.p[i];
-		enum nslab_kind k;
+		enum nslab_kind k = NSLAB_KIND_LINUX;
 		char what[64];
 
 		r = parse_kind(c, p->key, p->k, &k);
@@ -1373,7 +1382,8 @@ static int parse_root(struct ctx *c, yaml_node_t *root)
 {
 	struct nslab_topo *t = c->topo;
 	yaml_node_t *name = NULL, *prefix = NULL, *topology = NULL, *mgmt = NULL, *networks = NULL;
-	struct nslab_pos mgmt_pos = { 0 };
+	yaml_node_t *hosts = NULL;
+	struct nslab_pos mgmt_pos = { 0 }, hosts_pos = { 0 };
 	struct mview v;
 	const char *s;
 	int r;
@@ -1393,12 +1403,15 @@ static int parse_root(struct ctx *c, yaml_node_t *root)
 			topology = p->val;
 		else if (streq(p->k, "networks"))
 			networks = p->val;
-		else if (streq(p->k, "mgmt")) {
+		else if (streq(p->k, "hosts")) {
+			hosts = p->val;
+			hosts_pos = p->pos;
+		} else if (streq(p->k, "mgmt")) {
 			mgmt = p->val;
 			mgmt_pos = p->pos;
 		} else if ((r = topo_check_special(c, W_TOP, p->k, p->pos)) == 0)
 			r = topo_unknown_key(c, p, "at the top level",
-					     "name, prefix, mgmt, networks, topology");
+					     "name, prefix, mgmt, networks, hosts, topology");
 	}
 	topo_mview_free(&v);
 	if (r < 0)
@@ -1433,6 +1446,9 @@ static int parse_root(struct ctx *c, yaml_node_t *root)
 	if (!topology)
 		return topo_err_at(c, topo_pos(c, root), "missing required key 'topology'");
 	r = topo_parse_networks(c, mgmt, mgmt_pos, networks);
+	/* Before the nodes, which name them in `host:`. */
+	if (r >= 0 && hosts)
+		r = topo_parse_hosts(c, hosts, hosts_pos);
 	if (r >= 0)
 		r = parse_topology(c, topology);
 	if (r >= 0)

@@ -155,7 +155,13 @@ struct nslab_node {
 	struct nslab_str *wait_for; /* node names */
 	size_t n_wait_for;
 	bool implicit;
-	int host; /* index in nslab_topo.hosts; -1 when the file has no `hosts` */
+	/*
+	 * Index in nslab_topo.hosts; -1 when the file has no `hosts`, for host
+	 * nodes (the host namespace of the machine building the link), and for
+	 * bridge and switch nodes without `host:`, which exist on every host
+	 * that has a member (stretched).  Other nodes default to host 0.
+	 */
+	int host;
 	struct nslab_pos pos;
 };
 
@@ -221,11 +227,13 @@ enum nslab_link_type {
  *		is the (implicit) host node, @ifname = host-interface and
  *		@ipv4 = host-ipv4; the brief form "host:IF" gives the same.
  * @mtu:	default 1500
+ * @mtu_set:	the file gives @mtu (multi-host: else tunnels' MTU applies)
  */
 struct nslab_link {
 	enum nslab_link_type type;
 	struct nslab_endpoint ep[2];
 	unsigned int mtu;
+	bool mtu_set;
 	struct nslab_pos pos;
 };
 

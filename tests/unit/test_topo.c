@@ -926,7 +926,7 @@ static void test_inline_errors(void)
 	       "comment only");
 	is_str(first_err("a: &x [*x]\n", b, sizeof(b)),
 	       "t.yml:1:1: unknown key 'a' at the top level; expected one of: name, prefix, "
-	       "mgmt, networks, topology",
+	       "mgmt, networks, hosts, topology",
 	       "recursive alias is harmless");
 	is_str(first_err("name: x\ntopology: {nodes: {a: &a {<<: *a}}}\n", b, sizeof(b)),
 	       "t.yml:2:27: YAML merge keys nested too deeply", "recursive merge key");
@@ -941,7 +941,7 @@ static void test_inline_errors(void)
 	is_str(first_err("name: x\ntopology:\n  nodes: {h: {kind: host, services: [a]}}\n", b,
 			 sizeof(b)),
 	       "t.yml:3:27: 'services' is not allowed on host node 'h'; host nodes take only: "
-	       "kind, group, labels, exec",
+	       "kind, group, labels, exec, host",
 	       "no services on host nodes");
 	is_str(first_err("name: x\nnetworks: {n: {subnet: 10.0.0.0/24, subnet6: 10.1.0.0/24}}\n"
 			 "topology: {}\n",
