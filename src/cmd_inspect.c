@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "nslab/ifview.h"
 #include "nslab/lab.h"
 #include "nslab/netem.h"
 #include "nslab/netns.h"
@@ -19,143 +20,12 @@
 #include "table.h"
 #include "util.h"
 
-struct iface {
-	struct nslab_link_info li;
-	char name[IFNAMSIZ];
-	char mac[18];
-	char kind[16];
-	char **addrs;
-	size_t n_addrs, addrs_cap;
-	struct nslab_netem_live tc; /* its root qdisc (type NONE: the default) */
-};
-
-/* The live view of one namespace: its interfaces and their addresses. */
-struct ns_view {
-	bool exists;
-	struct iface *ifs;
-	size_t n, cap;
-};
-
-static void ns_view_free(struct ns_view *v)
-{
-	for (size_t i = 0; i < v->n; i++)
-		nslab_strv_free(v->ifs[i].addrs, v->ifs[i].n_addrs);
-	free(v->ifs);
-	memset(v, 0, sizeof(*v));
-}
-
-static struct iface *view_find(struct ns_view *v, int ifindex)
-{
-	for (size_t i = 0; i < v->n; i++)
-		if (v->ifs[i].li.ifindex == ifindex)
-			return &v->ifs[i];
-	return NULL;
-}
-
-static struct iface *view_find_name(struct ns_view *v, const char *name)
-{
-	for (size_t i = 0; i < v->n; i++)
-		if (streq(v->ifs[i].name, name))
-			return &v->ifs[i];
-	return NULL;
-}
-
-static int link_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct ns_view *v = data;
-	struct nslab_link_info li;
-	struct iface *f;
-
-	if (nslab_link_parse(nlh, &li) < 0 || !li.ifname)
-		return 0;
-	if (GROW(v->ifs, v->cap, v->n) < 0)
-		return -ENOMEM;
-	f = &v->ifs[v->n++];
-	f->li = li;
-	snprintf(f->name, sizeof(f->name), "%s", li.ifname);
-	snprintf(f->kind, sizeof(f->kind), "%s", li.kind ? li.kind : "");
-	f->li.ifname = f->name;
-	f->li.kind = NULL;
-	f->li.alias = NULL;
-	if (li.has_mac)
-		snprintf(f->mac, sizeof(f->mac), "%02x:%02x:%02x:%02x:%02x:%02x", li.mac[0],
-			 li.mac[1], li.mac[2], li.mac[3], li.mac[4], li.mac[5]);
-	return 0;
-}
-
-static int addr_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct ns_view *v = data;
-	struct nslab_addr_info ai;
-	char buf[INET6_ADDRSTRLEN + 8];
-	struct iface *f;
-
-	if (nslab_addr_parse(nlh, &ai) < 0)
-		return 0;
-	f = view_find(v, ai.ifindex);
-	if (!f)
-		return 0;
-	if (GROW(f->addrs, f->addrs_cap, f->n_addrs) < 0)
-		return -ENOMEM;
-	f->addrs[f->n_addrs] = strdup(nslab_prefix_format(&ai.prefix, buf, sizeof(buf)));
-	if (!f->addrs[f->n_addrs])
-		return -ENOMEM;
-	f->n_addrs++;
-	return 0;
-}
-
-/* Each interface's root qdisc, from one dump of the namespace's qdiscs. */
-static int load_qdiscs(struct nslab_nl *nl, struct ns_view *v, struct nslab_error *err)
-{
-	struct nslab_netem_live *q = NULL;
-	size_t n = 0;
-	int r;
-
-	r = nslab_netem_dump(nl, &q, &n, err);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++) {
-		struct iface *f = view_find(v, q[i].ifindex);
-
-		if (f)
-			f->tc = q[i];
-	}
-	free(q);
-	return 0;
-}
-
-/* Load the view of namespace @netns (NULL: the host's), with root qdiscs if @qdiscs. */
-static int ns_view_load(const char *netns, struct ns_view *v, bool qdiscs)
+/* Load the live view of @netns (NULL: the host's); errors are printed. */
+static int ns_view_load(const char *netns, struct nslab_ifview *v, bool qdiscs)
 {
 	struct nslab_error err = { 0 };
-	struct nslab_link_req lreq;
-	struct nslab_addr_req areq = { .family = AF_UNSPEC };
-	struct nslab_nl *nl = NULL;
-	int fd = -1, r;
+	int r = nslab_ifview_load(netns, qdiscs, v, &err);
 
-	memset(v, 0, sizeof(*v));
-	if (netns) {
-		if (nslab_netns_open(netns, &fd, &err) < 0)
-			return 0; /* absent: exists stays false */
-		r = nslab_nl_open_netns(fd, &nl, &err);
-		close(fd);
-	} else {
-		r = nslab_nl_open(&nl, &err);
-	}
-	if (r < 0) {
-		cli_error(&err);
-		return r;
-	}
-	v->exists = true;
-	nslab_link_req_init(&lreq);
-	lreq.dump = true;
-	r = nslab_nl_request(nl, nslab_msg_getlink, &lreq, "dump links", link_cb, v, &err);
-	if (r >= 0)
-		r = nslab_nl_request(nl, nslab_msg_getaddr, &areq, "dump addresses", addr_cb, v,
-				     &err);
-	if (r >= 0 && qdiscs)
-		r = load_qdiscs(nl, v, &err);
-	nslab_nl_close(nl);
 	if (r < 0)
 		cli_error(&err);
 	return r;
@@ -173,8 +43,8 @@ static bool own_ns(const struct nslab_node *n)
 }
 
 /* Add @n's addresses of family @v6 to @arr and to a comma list in @buf. */
-static void collect_addrs(const struct nslab_topo *t, size_t node, struct ns_view *v, bool live,
-			  bool v6, json_t *arr, char *buf, size_t size)
+static void collect_addrs(const struct nslab_topo *t, size_t node, struct nslab_ifview *v,
+			  bool live, bool v6, json_t *arr, char *buf, size_t size)
 {
 	const struct nslab_node *n = &t->nodes[node];
 
@@ -220,10 +90,10 @@ static void collect_addrs(const struct nslab_topo *t, size_t node, struct ns_vie
 		}
 }
 
-static const char *node_state(const struct nslab_node *n, struct ns_view *v, struct ns_view *host,
-			      bool live)
+static const char *node_state(const struct nslab_node *n, struct nslab_ifview *v,
+			      struct nslab_ifview *host, bool live)
 {
-	struct iface *f;
+	struct nslab_ifview_if *f;
 
 	switch (n->kind) {
 	case NSLAB_KIND_LINUX:
@@ -233,7 +103,7 @@ static const char *node_state(const struct nslab_node *n, struct ns_view *v, str
 	case NSLAB_KIND_BRIDGE:
 		if (!live)
 			return "up";
-		f = view_find_name(host, n->name);
+		f = nslab_ifview_find_name(host, n->name);
 		if (!f)
 			return "absent";
 		return f->li.flags & IFF_UP ? "up" : "down";
@@ -311,7 +181,7 @@ int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool
 {
 	static const char *const header[] = { "LAB",   "NODE", "KIND", "NETNS",
 					      "STATE", "IPV4", "IPV6" };
-	struct ns_view host = { 0 };
+	struct nslab_ifview host = { 0 };
 	json_t *out = json_array();
 	struct table tb;
 	int r = 0;
@@ -326,7 +196,7 @@ int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool
 			const struct nslab_node *n = &t->nodes[i];
 			json_t *v4 = json_array(), *v6 = json_array();
 			char b4[2048], b6[2048], svc_buf[512];
-			struct ns_view v = { 0 };
+			struct nslab_ifview v = { 0 };
 			const char *state;
 			json_t *svc;
 
@@ -366,7 +236,7 @@ int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool
 				json_decref(v4);
 				json_decref(v6);
 			}
-			ns_view_free(&v);
+			nslab_ifview_free(&v);
 		}
 	}
 	if (r >= 0) {
@@ -379,7 +249,7 @@ int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool
 	}
 	json_decref(out);
 	table_free(&tb);
-	ns_view_free(&host);
+	nslab_ifview_free(&host);
 	return r;
 }
 
@@ -429,8 +299,8 @@ static void counters(uint64_t packets, uint64_t bytes, char *buf, size_t size)
 	snprintf(buf, size, "%llu/%.1f%c", (unsigned long long)packets, b, units[u]);
 }
 
-static void add_iface_row(const struct nslab_topo *t, size_t node, const struct iface *f, bool json,
-			  json_t *out, struct table *tb)
+static void add_iface_row(const struct nslab_topo *t, size_t node, const struct nslab_ifview_if *f,
+			  bool json, json_t *out, struct table *tb)
 {
 	const struct nslab_node *n = &t->nodes[node];
 	char peer_buf[300], num[32], mtu[32], addrs[2048] = "", rx[48], tx[48], netem[256];
@@ -486,7 +356,7 @@ static int print_interfaces(struct nslab_topo *const *topos, size_t n_topos, con
 	static const char *const header[] = { "NODE", "NAME",  "IFINDEX",   "MAC",
 					      "MTU",  "STATE", "ADDRESSES", "PEER",
 					      "RX",   "TX",    "NETEM" };
-	struct ns_view host = { 0 };
+	struct nslab_ifview host = { 0 };
 	json_t *out = json_array();
 	bool found = only == NULL;
 	struct table tb;
@@ -499,7 +369,7 @@ static int print_interfaces(struct nslab_topo *const *topos, size_t n_topos, con
 
 		for (size_t i = 0; i < t->n_nodes && r >= 0; i++) {
 			const struct nslab_node *n = &t->nodes[i];
-			struct ns_view v = { 0 };
+			struct nslab_ifview v = { 0 };
 
 			if (only && !streq(only, n->name))
 				continue;
@@ -508,7 +378,7 @@ static int print_interfaces(struct nslab_topo *const *topos, size_t n_topos, con
 				r = ns_view_load(n->netns, &v, true);
 				for (size_t k = 0; k < v.n; k++)
 					add_iface_row(t, i, &v.ifs[k], json, out, &tb);
-				ns_view_free(&v);
+				nslab_ifview_free(&v);
 				continue;
 			}
 			for (size_t k = 0; k < host.n; k++)
@@ -530,7 +400,7 @@ static int print_interfaces(struct nslab_topo *const *topos, size_t n_topos, con
 	}
 	json_decref(out);
 	table_free(&tb);
-	ns_view_free(&host);
+	nslab_ifview_free(&host);
 	return r;
 }
 
