@@ -508,6 +508,184 @@ static int do_veth(struct apply *a, const struct nslab_op *op, struct nslab_erro
 	return set_alias(a, op->ifname, op->network != NULL, err);
 }
 
+struct link_mtu {
+	int ifindex;
+	unsigned int mtu;
+};
+
+static int link_mtu_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct link_mtu *lm = data;
+	struct nslab_link_info li;
+
+	if (nslab_link_parse(nlh, &li) == 0) {
+		lm->ifindex = li.ifindex;
+		lm->mtu = li.mtu;
+	}
+	return 0;
+}
+
+static int route_oif_cb(const struct nlmsghdr *nlh, void *data)
+{
+	nslab_route_oif_parse(nlh, data);
+	return 0;
+}
+
+/*
+ * The underlay device of a tunnel, in the host namespace: `parent-interface`
+ * by name, else the one the host's route to the remote leaves by.
+ */
+static int tunnel_parent(struct apply *a, const struct nslab_plan_tunnel *pt,
+			 const struct nslab_prefix *remote, const char *label, struct link_mtu *ret,
+			 struct nslab_error *err)
+{
+	struct nslab_link_req req;
+	char what[256];
+	int oif = 0, r;
+
+	nslab_link_req_init(&req);
+	if (pt->parent) {
+		req.ifname = pt->parent;
+	} else {
+		snprintf(what, sizeof(what), "%s: route to remote %s", label, pt->remote);
+		r = nslab_nl_request(a->rt[0].nl, nslab_msg_getroute_to, remote, what, route_oif_cb,
+				     &oif, err);
+		if (r < 0 || oif <= 0)
+			return nslab_err(err, r < 0 ? -r : ENETUNREACH,
+					 "%s: no route to remote %s in the host namespace\n"
+					 "hint: add an underlay route to it, or set "
+					 "parent-interface",
+					 label, pt->remote);
+		req.ifindex = oif;
+	}
+	snprintf(what, sizeof(what), "%s: parent-interface %s", label,
+		 pt->parent ? pt->parent : "");
+	r = nslab_nl_request(a->rt[0].nl, nslab_msg_getlink, &req, what, link_mtu_cb, ret, err);
+	if (r == -ENODEV && pt->parent)
+		return nslab_err(err, ENODEV,
+				 "%s: parent-interface %s does not exist in the host namespace",
+				 label, pt->parent);
+	if (r >= 0 && !ret->ifindex)
+		r = nslab_err(err, ENODEV, "%s: the underlay device %d is gone", label, oif);
+	return r;
+}
+
+/* The kernel module a tunnel kind needs (for the message when it is missing). */
+static const char *tunnel_module(const char *kind)
+{
+	if (streq(kind, "gre"))
+		return "ip_gre";
+	if (streq(kind, "ip6gre"))
+		return "ip6_gre";
+	return kind; /* vxlan, dummy */
+}
+
+/*
+ * A vxlan, gre or dummy device, made through the HOST namespace's socket
+ * and placed in the node's by IFLA_NET_NS_FD: the device's UDP socket or
+ * GRE underlay stays in the namespace that made it (`ip -d link` shows its
+ * link-netns), so the tunnel reaches other machines through the host's
+ * interfaces while the device itself is the node's.  One request at a time:
+ * the lookups of its underlay and a missing kernel module need their own
+ * messages.  It stays down here; its UP step brings it up.
+ */
+static int do_tunnel(struct apply *a, const struct nslab_op *op, struct nslab_error *err)
+{
+	const struct nslab_plan_tunnel *pt = op->tunnel;
+	struct nslab_tunnel_params tp = { 0 };
+	struct nslab_link_req req;
+	unsigned int mtu = pt->mtu;
+	char label[128];
+	uint8_t mac[6];
+	int r;
+
+	snprintf(label, sizeof(label), "%s:%s", ns_label(a, op->ns), op->ifname);
+	nslab_link_req_init(&req);
+	req.kind = pt->kind;
+	req.ifname = op->ifname;
+	req.ifindex = op->ifindex;
+	if (op->mac && nslab_mac_parse(op->mac, mac) == 0)
+		req.mac = mac;
+	if (!streq(pt->kind, "dummy")) {
+		struct link_mtu parent = { 0 };
+
+		if (!pt->remote || nslab_prefix_parse(pt->remote, true, &tp.remote) < 0)
+			return nslab_err(err, EINVAL, "%s: bad remote '%s'", label,
+					 pt->remote ? pt->remote : "");
+		if (pt->local && nslab_prefix_parse(pt->local, true, &tp.local) < 0)
+			return nslab_err(err, EINVAL, "%s: bad local '%s'", label, pt->local);
+		tp.id = pt->id;
+		tp.port = (uint16_t)pt->port;
+		tp.ttl = (uint8_t)pt->ttl;
+		tp.learning = pt->learning;
+		r = tunnel_parent(a, pt, &tp.remote, label, &parent, err);
+		if (r < 0)
+			return r;
+		/*
+		 * A parent named in the file binds the tunnel to it; one found
+		 * by the route only sizes the MTU, and the kernel keeps
+		 * routing each packet (the route may change).
+		 */
+		if (pt->parent)
+			tp.parent = parent.ifindex;
+		if (streq(pt->kind, "gre") && tp.remote.family == AF_INET6)
+			req.kind = "ip6gre";
+		if (streq(pt->kind, "vxlan")) {
+			/* Outer IP + UDP + VXLAN + inner Ethernet headers. */
+			unsigned int over = tp.remote.family == AF_INET6 ? 70 : 50;
+			unsigned int max = parent.mtu > over ? parent.mtu - over : 0;
+
+			if (mtu == 0)
+				mtu = max;
+			else if (mtu > max)
+				return nslab_err(err, EMSGSIZE,
+						 "%s: mtu %u is larger than %u, the underlay's "
+						 "MTU %u minus the %u bytes of VXLAN over %s: "
+						 "full-size frames would be dropped\n"
+						 "hint: set mtu to %u or less, or raise the "
+						 "underlay's MTU",
+						 label, mtu, max, parent.mtu, over,
+						 over == 50 ? "IPv4" : "IPv6", max);
+		}
+		req.tunnel = &tp;
+	}
+	req.mtu = mtu;
+	if (op->ns == 0)
+		req.group = a->group;
+	else
+		req.netns_fd = a->rt[op->ns].fd;
+	/* In an adopted namespace: refuse a name in use, and journal ours to delete it at destroy. */
+	if (a->plan->ns[op->ns].adopted) {
+		char name[PATH_MAX];
+		int idx = 0;
+
+		r = ns_ifindex(a, op->ns, op->ifname, &idx, NULL);
+		if (r == 0 && idx > 0)
+			return nslab_err(err, EEXIST,
+					 "node %s: interface %s exists already in the adopted "
+					 "namespace",
+					 ns_label(a, op->ns), op->ifname);
+		snprintf(name, sizeof(name), "%s/%s", a->plan->ns[op->ns].name, op->ifname);
+		r = nslab_state_journal(a->st, "extlink", name, err);
+		if (r < 0)
+			return r;
+	}
+	r = nslab_nl_request(a->rt[0].nl, nslab_msg_newlink, &req, label, NULL, NULL, err);
+	/* The kernel's "Unknown device type": no such driver, and none to load. */
+	if (r == -EOPNOTSUPP)
+		return nslab_err(err, EOPNOTSUPP,
+				 "%s: this kernel has no %s devices (module %s): load it with "
+				 "'modprobe %s'",
+				 label,
+				 streq(pt->kind, "vxlan") ? "VXLAN"
+				 : streq(pt->kind, "gre") ? "GRE tunnel"
+							  : "dummy",
+				 tunnel_module(req.kind), tunnel_module(req.kind));
+	if (r < 0 || op->ns != 0)
+		return r;
+	return set_alias(a, op->ifname, false, err);
+}
+
 /* lo up, in the same pipeline as the namespace's other links, addresses and routes. */
 static int queue_lo_up(struct apply *a, struct nslab_error *err)
 {
@@ -563,6 +741,21 @@ static int do_up(struct apply *a, const struct nslab_op *op, struct nslab_error 
 	if (op->ns == 0)
 		req.alias = a->plan->mark;
 	snprintf(label, sizeof(label), "node %s: set %s up", ns_label(a, op->ns), op->ifname);
+	r = nslab_nl_add(a->rt[op->ns].nl, nslab_msg_newlink, &req, label, err);
+	if (r < 0 || !op->tunnel || !op->tunnel->isolated || !req.master)
+		return r;
+	/*
+	 * Split horizon: frames from one isolated port never leave by another.
+	 * A port's own settings need it enslaved first (slave data goes to the
+	 * master): a second request, after the first on the same socket.
+	 */
+	nslab_link_req_init(&req);
+	req.ifindex = op->ifindex;
+	if (!op->ifindex)
+		req.ifname = op->ifname;
+	req.isolated = 1;
+	snprintf(label, sizeof(label), "node %s: isolate bridge port %s", ns_label(a, op->ns),
+		 op->ifname);
 	return nslab_nl_add(a->rt[op->ns].nl, nslab_msg_newlink, &req, label, err);
 }
 
@@ -917,9 +1110,8 @@ static int apply_plan(struct apply *a, struct nslab_error *err)
 			case NSLAB_OP_VETH:
 				r = do_veth(a, op, err);
 				break;
-			case NSLAB_OP_TUNNEL: /* no plan makes one yet */
-				r = nslab_err(err, EOPNOTSUPP, "tunnel %s: not built yet",
-					      op->ifname);
+			case NSLAB_OP_TUNNEL:
+				r = do_tunnel(a, op, err);
 				break;
 			case NSLAB_OP_SYSCTL:
 				r = do_sysctl(a, op, &cur_ns, err);

@@ -33,6 +33,9 @@ void nslab_plan_free(struct nslab_plan *plan)
 		free(plan->strs[i]);
 	free(plan->strs);
 	free(plan->routes);
+	for (size_t i = 0; i < plan->n_tunnels; i++)
+		free(plan->tunnels[i]);
+	free(plan->tunnels);
 	free(plan);
 }
 
@@ -42,6 +45,7 @@ struct builder {
 	int *node_ns;
 	int *bridge_ifindex; /* per node: ifindex of its bridge (switch: br0), 0: host bridge */
 	int (*ep_ifindex)[2]; /* per link end: the ifindex chosen for it */
+	int *tn_ifindex; /* per file tunnel: the ifindex chosen for it */
 };
 
 int nslab_plan_node_ns(const struct nslab_plan *plan, const struct nslab_node *node)
@@ -355,6 +359,121 @@ static int plan_veths(struct builder *b, struct nslab_error *err)
 	return 0;
 }
 
+/*
+ * A new tunnel device of the file, or one the plan derives, in the plan's
+ * care (freed with it); NULL when out of memory.
+ */
+static struct nslab_plan_tunnel *plan_tunnel_new(struct nslab_plan *plan)
+{
+	struct nslab_plan_tunnel *pt;
+
+	if (GROW(plan->tunnels, plan->tunnels_cap, plan->n_tunnels) < 0)
+		return NULL;
+	pt = calloc(1, sizeof(*pt));
+	if (pt)
+		plan->tunnels[plan->n_tunnels++] = pt;
+	return pt;
+}
+
+static const char *const tunnel_kinds[NSLAB_LINK_TYPE_MAX] = {
+	[NSLAB_LINK_VXLAN] = "vxlan",
+	[NSLAB_LINK_GRE] = "gre",
+	[NSLAB_LINK_DUMMY] = "dummy",
+};
+
+/*
+ * The file's `type: vxlan|gre|dummy` links of the nodes this run builds:
+ * one TUNNEL step each, in the node's namespace (a switch's: a port of its
+ * br0).  Their UP, ADDR and NETEM steps follow as for a veth end.
+ */
+static int plan_tunnels(struct builder *b, struct nslab_error *err)
+{
+	struct nslab_plan *plan = b->plan;
+	const struct nslab_topo *t = plan->topo;
+
+	for (size_t i = 0; i < t->n_tunnels; i++) {
+		const struct nslab_tunnel *tn = &t->tunnels[i];
+		struct nslab_plan_tunnel *pt;
+		struct nslab_op *op;
+		int ns;
+
+		if (!plan->node_included[tn->ep.node])
+			continue;
+		ns = b->node_ns[tn->ep.node];
+		pt = plan_tunnel_new(plan);
+		op = pt ? add_op(plan, NSLAB_OP_TUNNEL, ns) : NULL;
+		if (!op)
+			return nslab_err(err, ENOMEM, "out of memory");
+		*pt = (struct nslab_plan_tunnel){
+			.kind = tunnel_kinds[tn->type],
+			.id = tn->vni,
+			.local = tn->local,
+			.remote = tn->remote,
+			.port = tn->port,
+			.parent = tn->parent,
+			.mtu = tn->mtu,
+			.ttl = tn->ttl,
+			.learning = false, /* one remote, given: nothing to learn */
+			.tunnel = tn,
+		};
+		op->node = &t->nodes[tn->ep.node];
+		op->ifname = tn->ep.ifname;
+		op->ifindex = new_ifindex(plan, ns);
+		op->mac = tn->ep.mac;
+		op->mtu = tn->mtu;
+		op->tunnel = pt;
+		set_master(b, tn->ep.node, &op->master, &op->master_ifindex);
+		b->tn_ifindex[i] = op->ifindex;
+	}
+	return 0;
+}
+
+/* ops[@i], a TUNNEL step: its device up (and into its bridge) once it exists. */
+static int tunnel_up(struct nslab_plan *plan, size_t i)
+{
+	struct nslab_op *op = add_op(plan, NSLAB_OP_UP, plan->ops[i].ns);
+	const struct nslab_op *tun = &plan->ops[i]; /* add_op may have moved the array */
+
+	if (!op)
+		return -ENOMEM;
+	op->ifname = tun->ifname;
+	op->ifindex = tun->ifindex;
+	op->node = tun->node;
+	op->master = tun->master;
+	op->master_ifindex = tun->master_ifindex;
+	op->network = tun->network;
+	op->tunnel = tun->tunnel;
+	return 0;
+}
+
+/* Addresses of the file's tunnels' endpoints, as a veth end's. */
+static int plan_tunnel_addrs(struct builder *b, struct nslab_error *err)
+{
+	struct nslab_plan *plan = b->plan;
+	const struct nslab_topo *t = plan->topo;
+
+	for (size_t i = 0; i < t->n_tunnels; i++) {
+		const struct nslab_endpoint *ep = &t->tunnels[i].ep;
+		int ns = b->node_ns[ep->node];
+
+		if (!plan->node_included[ep->node])
+			continue;
+		for (size_t k = 0; k < ep->n_ipv4 + ep->n_ipv6; k++) {
+			struct nslab_op *op = add_op(plan, NSLAB_OP_ADDR, ns);
+
+			if (!op)
+				return nslab_err(err, ENOMEM, "out of memory");
+			op->node = &t->nodes[ep->node];
+			op->ifname = ep->ifname;
+			op->ifindex = b->tn_ifindex[i];
+			op->addr = k < ep->n_ipv4 ? ep->ipv4[k].s : ep->ipv6[k - ep->n_ipv4].s;
+			if (k >= ep->n_ipv4)
+				plan->ns[ns].uses_ipv6 = true;
+		}
+	}
+	return 0;
+}
+
 /* The peer ends come up once every pair exists: one flush per phase. */
 static int plan_ups(struct builder *b, struct nslab_error *err)
 {
@@ -364,6 +483,11 @@ static int plan_ups(struct builder *b, struct nslab_error *err)
 	for (size_t i = 0; i < n; i++) {
 		struct nslab_op *op, *veth = &plan->ops[i];
 
+		if (veth->type == NSLAB_OP_TUNNEL) {
+			if (tunnel_up(plan, i) < 0)
+				return nslab_err(err, ENOMEM, "out of memory");
+			continue;
+		}
 		if (veth->type != NSLAB_OP_VETH)
 			continue;
 		op = add_op(plan, NSLAB_OP_UP, veth->peer_ns);
@@ -456,7 +580,7 @@ static int ns_ifaces_build(const struct nslab_plan *plan, struct ns_ifaces *x)
 				ns_iface_add(x, fill, op->ns, op->ifname, op->ifindex);
 				ns_iface_add(x, fill, op->peer_ns, op->peer_ifname,
 					     op->peer_ifindex);
-			} else if (op->type == NSLAB_OP_BRIDGE) {
+			} else if (op->type == NSLAB_OP_BRIDGE || op->type == NSLAB_OP_TUNNEL) {
 				ns_iface_add(x, fill, op->ns, op->ifname, op->ifindex);
 			}
 		}
@@ -726,6 +850,21 @@ static int plan_netems(struct builder *b, struct nslab_error *err)
 			op->netem = &ep->netem;
 		}
 	}
+	for (size_t i = 0; i < t->n_tunnels; i++) {
+		const struct nslab_tunnel *tn = &t->tunnels[i];
+		struct nslab_op *op;
+
+		if (!plan->node_included[tn->ep.node] || !tn->ep.netem.set)
+			continue;
+		op = add_op(plan, NSLAB_OP_NETEM, b->node_ns[tn->ep.node]);
+		if (!op)
+			return nslab_err(err, ENOMEM, "out of memory");
+		op->node = &t->nodes[tn->ep.node];
+		op->ifname = tn->ep.ifname;
+		op->ifindex = b->tn_ifindex[i];
+		op->mtu = tn->mtu ? tn->mtu : 1500;
+		op->netem = &tn->ep.netem;
+	}
 	return 0;
 }
 
@@ -796,7 +935,9 @@ int nslab_plan_build(const struct nslab_topo *topo, const char *filter, struct n
 	b.node_ns = calloc(topo->n_nodes + 1, sizeof(int));
 	b.bridge_ifindex = calloc(topo->n_nodes + 1, sizeof(int));
 	b.ep_ifindex = calloc(topo->n_links + 1, sizeof(*b.ep_ifindex));
-	if (!plan->node_included || !b.node_ns || !b.bridge_ifindex || !b.ep_ifindex) {
+	b.tn_ifindex = calloc(topo->n_tunnels + 1, sizeof(*b.tn_ifindex));
+	if (!plan->node_included || !b.node_ns || !b.bridge_ifindex || !b.ep_ifindex ||
+	    !b.tn_ifindex) {
 		r = nslab_err(err, ENOMEM, "out of memory");
 		goto out;
 	}
@@ -810,11 +951,15 @@ int nslab_plan_build(const struct nslab_topo *topo, const char *filter, struct n
 	if (r >= 0)
 		r = plan_attachments(&b, err);
 	if (r >= 0)
+		r = plan_tunnels(&b, err);
+	if (r >= 0)
 		r = plan_sysctls(&b, err);
 	if (r >= 0)
 		r = plan_ups(&b, err);
 	if (r >= 0)
 		r = plan_addrs(&b, err);
+	if (r >= 0)
+		r = plan_tunnel_addrs(&b, err);
 	if (r >= 0)
 		r = plan_network_addrs(&b, err);
 	if (r >= 0)
@@ -831,6 +976,7 @@ out:
 	free(b.node_ns);
 	free(b.bridge_ifindex);
 	free(b.ep_ifindex);
+	free(b.tn_ifindex);
 	if (r < 0) {
 		nslab_plan_free(plan);
 		return r;

@@ -57,6 +57,7 @@ void nslab_link_req_init(struct nslab_link_req *req)
 		.netns_fd = -1,
 		.peer_netns_fd = -1,
 		.hairpin = -1,
+		.isolated = -1,
 	};
 }
 
@@ -241,7 +242,7 @@ int nslab_msg_newlink(void *buf, size_t room, const void *req)
 		PUT(mnl_attr_put_strz_check(nlh, room, IFLA_IFALIAS, r->alias));
 	if (create && put_linkinfo(nlh, room, r) < 0)
 		return -ENOBUFS;
-	if (!create && r->hairpin >= 0) {
+	if (!create && (r->hairpin >= 0 || r->isolated >= 0)) {
 		/*
 		 * A bridge port's own settings go to its master as slave data
 		 * (br_port_slave_changelink), which finds the port by name too.
@@ -253,7 +254,12 @@ int nslab_msg_newlink(void *buf, size_t room, const void *req)
 		PUT(mnl_attr_put_strz_check(nlh, room, IFLA_INFO_SLAVE_KIND, "bridge"));
 		sd = mnl_attr_nest_start_check(nlh, room, IFLA_INFO_SLAVE_DATA);
 		PUT(sd);
-		PUT(mnl_attr_put_u8_check(nlh, room, IFLA_BRPORT_MODE, (uint8_t)r->hairpin));
+		if (r->hairpin >= 0)
+			PUT(mnl_attr_put_u8_check(nlh, room, IFLA_BRPORT_MODE,
+						  (uint8_t)r->hairpin));
+		if (r->isolated >= 0)
+			PUT(mnl_attr_put_u8_check(nlh, room, IFLA_BRPORT_ISOLATED,
+						  (uint8_t)r->isolated));
 		mnl_attr_nest_end(nlh, sd);
 		mnl_attr_nest_end(nlh, li);
 	}
@@ -450,6 +456,51 @@ int nslab_msg_getroute(void *buf, size_t room, const void *req)
 			 sizeof(struct rtmsg));
 	PUT(nlh);
 	return (int)nlh->nlmsg_len;
+}
+
+/*
+ * nslab_msg_getroute_to() - RTM_GETROUTE for one destination (@req: a const
+ * struct nslab_prefix *, the address alone counts): the kernel answers with
+ * the route it would use, as `ip route get`.
+ */
+int nslab_msg_getroute_to(void *buf, size_t room, const void *req)
+{
+	const struct nslab_prefix *dst = req;
+	size_t alen = addr_len(dst->family);
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	void *hdr;
+
+	if (!alen)
+		return -EINVAL;
+	nlh = put_header(buf, room, RTM_GETROUTE, NLM_F_REQUEST, &hdr, sizeof(*rtm));
+	PUT(nlh);
+	rtm = hdr;
+	rtm->rtm_family = (unsigned char)dst->family;
+	rtm->rtm_dst_len = (unsigned char)(alen * 8);
+	PUT(mnl_attr_put_check(nlh, room, RTA_DST, alen, dst->addr));
+	return (int)nlh->nlmsg_len;
+}
+
+/* nslab_route_oif_parse() - RTA_OIF of an RTM_NEWROUTE (0 when absent).  Return 0 or -EINVAL. */
+int nslab_route_oif_parse(const struct nlmsghdr *nlh, int *ret_oif)
+{
+	const struct nlattr *attr;
+	int oif = 0;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE ||
+	    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct rtmsg)))
+		return -EINVAL;
+	mnl_attr_for_each(attr, nlh, sizeof(struct rtmsg))
+	{
+		if (mnl_attr_get_type(attr) == RTA_OIF) {
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+				return -EINVAL;
+			oif = (int)mnl_attr_get_u32(attr);
+		}
+	}
+	*ret_oif = oif;
+	return 0;
 }
 
 /* Attribute table for mnl_attr_parse(); rejects known attributes of the wrong shape. */

@@ -181,6 +181,7 @@ struct ctx {
 	size_t budget; /* items still allowed (YAML aliases can multiply work) */
 	size_t cap_nodes;
 	size_t cap_links;
+	size_t cap_tunnels;
 	size_t cap_warnings;
 	struct settings defaults;
 	struct settings kinds[NSLAB_KIND_MAX];
@@ -294,6 +295,12 @@ void topo_reqs_free(struct ctx *c);
 
 /* topo_links.c */
 int topo_parse_links(struct ctx *c, yaml_node_t *n);
+
+int topo_parse_endpoint(struct ctx *c, yaml_node_t *n, struct nslab_endpoint *ep);
+int topo_parse_netem(struct ctx *c, yaml_node_t *n, struct nslab_netem *ne);
+
+/* topo_tunnels.c: a `type: vxlan|gre|dummy` link (map @v at @pos) into topo->tunnels. */
+int topo_parse_tunnel(struct ctx *c, const struct mview *v, const char *type, struct nslab_pos pos);
 
 /* topo_hosts.c: multi-host labs. */
 /* Top-level `hosts:` (@n: its value, at @pos), before `topology`. */

@@ -127,10 +127,11 @@ static int add_addrs(struct ctx *c, yaml_node_t *n, int family, struct nslab_end
 }
 
 /*
- * `netem: {delay: 20ms, loss: 0.5%, ...}` of a link or an endpoint into @ne;
- * values are checked by the parser the CLI's flags use too (netem.c).
+ * topo_parse_netem() - `netem: {delay: 20ms, loss: 0.5%, ...}` of a link or
+ * an endpoint into @ne; values are checked by the parser the CLI's flags use
+ * too (netem.c).
  */
-static int parse_netem(struct ctx *c, yaml_node_t *n, struct nslab_netem *ne)
+int topo_parse_netem(struct ctx *c, yaml_node_t *n, struct nslab_netem *ne)
 {
 	struct mview v;
 	int r;
@@ -195,7 +196,8 @@ static int merge_netem(struct ctx *c, struct nslab_link *l, const struct nslab_n
 	return 0;
 }
 
-static int parse_map_endpoint(struct ctx *c, yaml_node_t *n, struct nslab_endpoint *ep)
+/* topo_parse_endpoint() - {node, interface, mac, ipv4, ipv6, netem} into @ep. */
+int topo_parse_endpoint(struct ctx *c, yaml_node_t *n, struct nslab_endpoint *ep)
 {
 	yaml_node_t *node = NULL, *ifname = NULL;
 	struct mview v;
@@ -251,7 +253,7 @@ static int parse_map_endpoint(struct ctx *c, yaml_node_t *n, struct nslab_endpoi
 		} else if (streq(p->k, "ipv6")) {
 			r = add_addrs(c, p->val, AF_INET6, ep);
 		} else if (streq(p->k, "netem")) {
-			r = parse_netem(c, p->val, &ep->netem);
+			r = topo_parse_netem(c, p->val, &ep->netem);
 		}
 	}
 out:
@@ -358,12 +360,20 @@ static int parse_link(struct ctx *c, yaml_node_t *n)
 		r = topo_get_str(c, type, &ts);
 		if (r < 0)
 			goto out;
+		if (streq(ts, "vxlan") || streq(ts, "gre") || streq(ts, "dummy")) {
+			/* One-ended: topo->tunnels, not a link (l has nothing to free). */
+			t->n_links--;
+			r = topo_parse_tunnel(c, &v, ts, topo_pos(c, n));
+			goto out;
+		}
 		if (!streq(ts, "veth") && !streq(ts, "host")) {
 			r = topo_check_special(c, W_LINK_TYPE, ts, topo_pos(c, type));
 			if (r == 0)
 				r = topo_err_at(
 					c, topo_pos(c, type),
-					"unknown link type '%s'; expected one of: veth, host", ts);
+					"unknown link type '%s'; expected one of: veth, host, "
+					"vxlan, gre, dummy",
+					ts);
 			goto out;
 		}
 	}
@@ -385,7 +395,7 @@ static int parse_link(struct ctx *c, yaml_node_t *n)
 			if (items[e]->type != YAML_MAPPING_NODE)
 				r = topo_want(c, items[e], "a map {node, interface, ...}", NULL);
 			else
-				r = parse_map_endpoint(c, items[e], &l->ep[e]);
+				r = topo_parse_endpoint(c, items[e], &l->ep[e]);
 		}
 	} else {
 		yaml_node_t *ep = topo_mview_get(&v, "endpoint", NULL);
@@ -408,7 +418,7 @@ static int parse_link(struct ctx *c, yaml_node_t *n)
 		if (ep->type != YAML_MAPPING_NODE)
 			r = topo_want(c, ep, "a map {node, interface, ...}", NULL);
 		else
-			r = parse_map_endpoint(c, ep, &l->ep[0]);
+			r = topo_parse_endpoint(c, ep, &l->ep[0]);
 		if (r >= 0)
 			r = topo_get_str(c, hif, &s);
 		if (r >= 0) {
@@ -442,7 +452,7 @@ static int parse_link(struct ctx *c, yaml_node_t *n)
 	/* Both directions: each end's egress, under what the endpoints say. */
 	netem = topo_mview_get(&v, "netem", NULL);
 	if (netem)
-		r = parse_netem(c, netem, &link_ne);
+		r = topo_parse_netem(c, netem, &link_ne);
 	if (r >= 0)
 		r = merge_netem(c, l, &link_ne);
 	if (r < 0)

@@ -134,6 +134,8 @@ struct nslab_plan {
 	size_t n_strs, strs_cap;
 	struct nslab_route *routes; /* default routes via network gateways */
 	size_t n_routes;
+	struct nslab_plan_tunnel **tunnels; /* what TUNNEL steps make (op.tunnel) */
+	size_t n_tunnels, tunnels_cap;
 };
 
 /**

@@ -76,6 +76,9 @@ struct nslab_tunnel_params {
  *		< 0 leaves it beside the first end
  * @hairpin:	bridge port hairpin mode (frames may leave by the port they
  *		came in), -1 unchanged; on an existing port only
+ * @isolated:	bridge port isolation (IFLA_BRPORT_ISOLATED: an isolated
+ *		port talks to non-isolated ports only), -1 unchanged; on an
+ *		existing port only
  * @dump:	nslab_msg_getlink() only: dump all links
  */
 struct nslab_link_req {
@@ -96,6 +99,7 @@ struct nslab_link_req {
 	int peer_netns_fd;
 	unsigned int peer_group;
 	int hairpin;
+	int isolated;
 	bool dump;
 	const struct nslab_tunnel_params *tunnel;
 };
@@ -149,6 +153,10 @@ struct nslab_route_req {
 int nslab_msg_newroute(void *buf, size_t room, const void *req);
 /* RTM_GETROUTE dump (req ignored, may be NULL). */
 int nslab_msg_getroute(void *buf, size_t room, const void *req);
+/* RTM_GETROUTE of the route to one address (req: const struct nslab_prefix *). */
+int nslab_msg_getroute_to(void *buf, size_t room, const void *req);
+/* The output interface of an RTM_NEWROUTE reply (0: none).  Return 0 or -EINVAL. */
+int nslab_route_oif_parse(const struct nlmsghdr *nlh, int *ret_oif);
 
 /**
  * struct nslab_link_info - what nslab_link_parse() reads from an RTM_NEWLINK
