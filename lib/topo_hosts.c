@@ -78,6 +78,13 @@ static int parse_host(struct ctx *c, const struct pair *p, unsigned char (*addrs
 				   "invalid address '%s' of host '%s'; expected an IPv4 or IPv6 "
 				   "address without prefix length, such as 192.168.1.100",
 				   s, p->k);
+	/* A tunnel's two ends are of one family: so are all the hosts'. */
+	if (t->n_hosts && addrs[0][16] != addrs[t->n_hosts][16])
+		return topo_err_at(c, topo_pos(c, addr),
+				   "host '%s' has an %s address and host '%s' an %s one; the "
+				   "tunnels between hosts need one family",
+				   p->k, addrs[t->n_hosts][16] == AF_INET ? "IPv4" : "IPv6",
+				   t->hosts[0].name, addrs[0][16] == AF_INET ? "IPv4" : "IPv6");
 	for (size_t i = 0; i < t->n_hosts; i++)
 		if (addrs[i][16] == addrs[t->n_hosts][16] &&
 		    !memcmp(addrs[i], addrs[t->n_hosts], addrs[i][16] == AF_INET ? 4 : 16))

@@ -16,6 +16,9 @@
 #define NSLAB_VNI_FIRST 0x100000u
 #define NSLAB_VNI_LAST 0xfffffeu
 
+/* The UDP port of the tunnels nslab derives (containerlab's default too). */
+#define NSLAB_MH_PORT 14789u
+
 /*
  * The key of a tunnel, the same on every host: "link:<a>|<b>" for a veth
  * between hosts, its two "node:iface" ends in byte order; "seg:<segment>|<h1>|<h2>"
