@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "nslab/multihost.h"
 #include "nslab/plan.h"
 #include "nslab/sysctl.h"
+#include "plan_hosts.h"
 #include "util.h"
 
 static const char *const op_names[NSLAB_OP_MAX] = {
@@ -33,6 +35,7 @@ void nslab_plan_free(struct nslab_plan *plan)
 		free(plan->strs[i]);
 	free(plan->strs);
 	free(plan->routes);
+	plan_mh_free(plan->mh);
 	for (size_t i = 0; i < plan->n_tunnels; i++)
 		free(plan->tunnels[i]);
 	free(plan->tunnels);
@@ -157,6 +160,9 @@ static bool link_included(const struct nslab_plan *plan, const struct nslab_link
 {
 	bool any = false;
 
+	/* Multi-host: a link across hosts is two tunnels; one between two unplaced nodes, host 0's. */
+	if (plan->mh && !plan->mh->link_here[l - plan->topo->links])
+		return false;
 	for (int e = 0; e < 2; e++) {
 		const struct nslab_node *n = &plan->topo->nodes[l->ep[e].node];
 
@@ -170,6 +176,23 @@ static bool link_included(const struct nslab_plan *plan, const struct nslab_link
 		return true;
 	/* host/bridge only: both ends must be asked for. */
 	return plan->node_included[l->ep[0].node] && plan->node_included[l->ep[1].node];
+}
+
+/* Multi-host: the end of link @l across hosts that this run builds (a tunnel), or -1. */
+static int mh_local_end(const struct nslab_plan *plan, const struct nslab_link *l)
+{
+	int e;
+
+	if (!plan->mh)
+		return -1;
+	e = plan->mh->link_local_end[l - plan->topo->links];
+	return e >= 0 && plan->node_included[l->ep[e].node] ? e : -1;
+}
+
+/* End @e of @l is built by this run: the whole link, or its local tunnel end. */
+static bool end_built(const struct nslab_plan *plan, const struct nslab_link *l, int e)
+{
+	return link_included(plan, l) || mh_local_end(plan, l) == e;
 }
 
 static int plan_namespaces(struct builder *b, struct nslab_error *err)
@@ -248,6 +271,14 @@ static int plan_bridges(struct builder *b, struct nslab_error *err)
 		op->ifname = t->networks[k].bridge;
 		op->mtu = t->networks[k].mtu;
 		op->exclusive = true;
+		/* Multi-host: every host's copy of the gateway answers with one MAC. */
+		if (plan->mh && t->networks[k].gateway) {
+			char mac[18];
+
+			plan_mh_gateway_mac(t->name, t->networks[k].name, mac);
+			if (!(op->mac = plan_strf(plan, "%s", mac)))
+				return nslab_err(err, ENOMEM, "out of memory");
+		}
 	}
 	return 0;
 }
@@ -615,12 +646,13 @@ static int plan_addrs(struct builder *b, struct nslab_error *err)
 	for (size_t i = 0; i < t->n_links; i++) {
 		const struct nslab_link *l = &t->links[i];
 
-		if (!link_included(plan, l))
-			continue;
 		for (int e = 0; e < 2; e++) {
 			const struct nslab_endpoint *ep = &l->ep[e];
 			int ns = b->node_ns[ep->node];
 			int idx = b->ep_ifindex[i][e];
+
+			if (!end_built(plan, l, e))
+				continue;
 
 			for (size_t k = 0; k < ep->n_ipv4 + ep->n_ipv6; k++) {
 				struct nslab_op *op = add_op(plan, NSLAB_OP_ADDR, ns);
@@ -831,13 +863,11 @@ static int plan_netems(struct builder *b, struct nslab_error *err)
 	for (size_t i = 0; i < t->n_links; i++) {
 		const struct nslab_link *l = &t->links[i];
 
-		if (!link_included(plan, l))
-			continue;
 		for (int e = 0; e < 2; e++) {
 			const struct nslab_endpoint *ep = &l->ep[e];
 			struct nslab_op *op;
 
-			if (!ep->netem.set)
+			if (!ep->netem.set || !end_built(plan, l, e))
 				continue;
 			op = add_op(plan, NSLAB_OP_NETEM, b->node_ns[ep->node]);
 			if (!op)
@@ -918,12 +948,152 @@ static int plan_execs(struct builder *b, struct nslab_error *err)
 	return r;
 }
 
+/*
+ * Multi-host: the local end of each link across hosts, as a point-to-point
+ * VXLAN with that end's name (in a bridge: its port), and one VXLAN per
+ * remote member host of each stretched segment, an isolated port of the
+ * segment's bridge (split horizon: what came from one tunnel never leaves
+ * by another, so the full mesh needs no STP).  Then the veth ports of the
+ * bridges that carry them are marked for the tunnels' MTU.
+ */
+static int plan_mh_tunnels(struct builder *b, struct nslab_error *err)
+{
+	struct nslab_plan *plan = b->plan;
+	const struct nslab_topo *t = plan->topo;
+	const struct nslab_plan_mh *mh = plan->mh;
+	const char *local;
+	size_t first;
+
+	if (!mh)
+		return 0;
+	local = t->hosts[mh->host].address;
+	first = plan->n_ops;
+	for (size_t i = 0; i < t->n_links; i++) {
+		const struct nslab_link *l = &t->links[i];
+		int e = mh_local_end(plan, l), ns;
+		const struct nslab_endpoint *ep;
+		struct nslab_plan_tunnel *pt;
+		struct nslab_op *op;
+
+		if (e < 0)
+			continue;
+		ep = &l->ep[e];
+		ns = b->node_ns[ep->node];
+		pt = plan_tunnel_new(plan);
+		op = pt ? add_op(plan, NSLAB_OP_TUNNEL, ns) : NULL;
+		if (!op)
+			return nslab_err(err, ENOMEM, "out of memory");
+		*pt = (struct nslab_plan_tunnel){
+			.kind = "vxlan",
+			.id = mh->link_vni[i],
+			.local = local,
+			.remote = t->hosts[mh->link_remote[i]].address,
+			.port = NSLAB_MH_PORT,
+			.mtu = l->mtu_set ? l->mtu : 0,
+		};
+		op->link = l;
+		op->node = &t->nodes[ep->node];
+		op->ifname = ep->ifname;
+		op->ifindex = new_ifindex(plan, ns);
+		op->mac = ep->mac;
+		op->mtu = pt->mtu;
+		op->tunnel = pt;
+		set_master(b, ep->node, &op->master, &op->master_ifindex);
+		b->ep_ifindex[i][e] = op->ifindex;
+	}
+	for (size_t s = 0; s < mh->n_segs; s++) {
+		const struct mh_seg *sg = &mh->segs[s];
+
+		for (size_t k = 0; k < sg->n_tunnels; k++) {
+			const struct mh_seg_tunnel *tn = &sg->tunnels[k];
+			int ns = sg->node >= 0 ? b->node_ns[sg->node] : 0;
+			struct nslab_plan_tunnel *pt = plan_tunnel_new(plan);
+			struct nslab_op *op = pt ? add_op(plan, NSLAB_OP_TUNNEL, ns) : NULL;
+
+			if (!op || !(op->ifname = plan_strf(plan, "%s", tn->ifname)))
+				return nslab_err(err, ENOMEM, "out of memory");
+			*pt = (struct nslab_plan_tunnel){
+				.kind = "vxlan",
+				.id = tn->vni,
+				.local = local,
+				.remote = t->hosts[tn->remote].address,
+				.port = NSLAB_MH_PORT,
+				.isolated = true,
+			};
+			op->ifindex = new_ifindex(plan, ns);
+			op->tunnel = pt;
+			if (sg->node >= 0) {
+				op->node = &t->nodes[sg->node];
+				set_master(b, (size_t)sg->node, &op->master, &op->master_ifindex);
+			} else {
+				op->network = &t->networks[sg->network];
+				op->master = op->network->bridge;
+			}
+		}
+	}
+	/* A veth port of a bridge that has a tunnel port here takes the tunnels' MTU. */
+	for (size_t i = 0; i < plan->n_ops; i++) {
+		struct nslab_op *v = &plan->ops[i];
+
+		if (v->type != NSLAB_OP_VETH)
+			continue;
+		for (size_t k = first; k < plan->n_ops && !v->tunnel; k++) {
+			const struct nslab_op *tu = &plan->ops[k];
+
+			if (tu->type != NSLAB_OP_TUNNEL || !tu->master)
+				continue;
+			if ((v->master && v->ns == tu->ns && streq(v->master, tu->master)) ||
+			    (v->peer_master && v->peer_ns == tu->ns &&
+			     streq(v->peer_master, tu->master)))
+				v->tunnel = tu->tunnel;
+		}
+		if (v->tunnel && ((v->link && !v->link->mtu_set) || (v->network && !v->network->mtu)))
+			v->mtu = 0; /* deploy: the tunnels' */
+	}
+	return 0;
+}
+
+/* Which host of @topo is @host (NULL: none); errors name the hosts. */
+static int find_host(const struct nslab_topo *topo, const char *host, int *ret,
+		     struct nslab_error *err)
+{
+	char list[512];
+	size_t len = 0;
+
+	*ret = -1;
+	if (!host)
+		return 0;
+	list[0] = '\0';
+	for (size_t i = 0; i < topo->n_hosts; i++) {
+		if (streq(topo->hosts[i].name, host)) {
+			*ret = (int)i;
+			return 0;
+		}
+		if (len < sizeof(list))
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+						i ? ", " : "", topo->hosts[i].name);
+	}
+	if (topo->n_hosts == 0)
+		return nslab_err(err, ENOENT,
+				 "--host %s: lab '%s' has no 'hosts'; it is deployed whole, "
+				 "without --host",
+				 host, topo->name);
+	return nslab_err(err, ENOENT, "--host: no host '%s' in lab '%s'; its hosts are: %s", host,
+			 topo->name, list);
+}
+
 int nslab_plan_build(const struct nslab_topo *topo, const char *filter, struct nslab_plan **ret,
 		     struct nslab_error *err)
 {
+	return nslab_plan_build_host(topo, filter, NULL, ret, err);
+}
+
+int nslab_plan_build_host(const struct nslab_topo *topo, const char *filter, const char *host,
+			  struct nslab_plan **ret, struct nslab_error *err)
+{
 	struct nslab_plan *plan;
 	struct builder b = { 0 };
-	int r;
+	int r, h;
 
 	plan = calloc(1, sizeof(*plan));
 	if (!plan)
@@ -941,7 +1111,13 @@ int nslab_plan_build(const struct nslab_topo *topo, const char *filter, struct n
 		r = nslab_err(err, ENOMEM, "out of memory");
 		goto out;
 	}
-	r = parse_filter(plan, filter, err);
+	r = find_host(topo, host, &h, err);
+	if (r >= 0 && h >= 0)
+		r = plan_mh_layout(topo, h, &plan->mh, err);
+	if (r >= 0)
+		r = parse_filter(plan, filter, err);
+	for (size_t i = 0; r >= 0 && plan->mh && i < topo->n_nodes; i++)
+		plan->node_included[i] &= plan->mh->node_here[i];
 	if (r >= 0)
 		r = plan_namespaces(&b, err);
 	if (r >= 0)
@@ -952,6 +1128,8 @@ int nslab_plan_build(const struct nslab_topo *topo, const char *filter, struct n
 		r = plan_attachments(&b, err);
 	if (r >= 0)
 		r = plan_tunnels(&b, err);
+	if (r >= 0)
+		r = plan_mh_tunnels(&b, err);
 	if (r >= 0)
 		r = plan_sysctls(&b, err);
 	if (r >= 0)

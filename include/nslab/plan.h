@@ -134,6 +134,7 @@ struct nslab_plan {
 	size_t n_strs, strs_cap;
 	struct nslab_route *routes; /* default routes via network gateways */
 	size_t n_routes;
+	struct nslab_plan_mh *mh; /* multi-host: this host's share; NULL: the whole file */
 	struct nslab_plan_tunnel **tunnels; /* what TUNNEL steps make (op.tunnel) */
 	size_t n_tunnels, tunnels_cap;
 };
@@ -149,6 +150,22 @@ struct nslab_plan {
  */
 int nslab_plan_build(const struct nslab_topo *topo, const char *filter, struct nslab_plan **ret,
 		     struct nslab_error *err);
+
+/**
+ * nslab_plan_build_host() - nslab_plan_build() for one host of a multi-host lab
+ * @host:	a name of the file's `hosts`, or NULL: the whole file, as if on
+ *		one machine (what `script` and `link set` use)
+ *
+ * On host H: H's nodes and the links between them; bridge and switch nodes
+ * without `host:` on every host that has a member, each joined to the others
+ * by one VXLAN per remote host (stretched), networks likewise; a link between
+ * a node of H and one of another host becomes a TUNNEL in the local end's
+ * namespace, with that end's name and addresses.  A VETH whose op.tunnel is
+ * set is a port of a bridge that carries tunnels: deploy gives it the
+ * tunnel's MTU (unless op.mtu, the file's, is set; it must fit).
+ */
+int nslab_plan_build_host(const struct nslab_topo *topo, const char *filter, const char *host,
+			  struct nslab_plan **ret, struct nslab_error *err);
 
 void nslab_plan_free(struct nslab_plan *plan);
 
