@@ -297,6 +297,79 @@ static void render_veth(struct script *s, const struct nslab_op *op)
 		emit(s, "ip link set dev %q type bridge_slave hairpin on\n", op->ifname);
 }
 
+/*
+ * A vxlan, gre or dummy device, made from the host namespace straight into
+ * its node's (`netns`), so its underlay stays the host's, as deploy does
+ * (deploy.c, do_tunnel()).  A vxlan's MTU, unless the file gives one, is
+ * worked out when the script runs, from the same device deploy asks the
+ * kernel about: the parent-interface, or the one the route to the remote
+ * leaves by.
+ */
+static void render_tunnel(struct script *s, const struct nslab_op *op)
+{
+	const struct nslab_plan_tunnel *pt = op->tunnel;
+	bool vxlan = streq(pt->kind, "vxlan"), v6 = pt->remote && strchr(pt->remote, ':');
+	bool derive = vxlan && pt->mtu == 0;
+	const char *kind = pt->kind;
+
+	if (pt->remote)
+		emit(s, "# %s:%s: %s to %C\n", ns_label(s, op->ns), op->ifname, pt->kind,
+		     pt->remote);
+	else
+		emit(s, "# %s:%s: %s\n", ns_label(s, op->ns), op->ifname, pt->kind);
+	if (derive) {
+		emit(s, "# its MTU: its underlay's, less %u bytes of VXLAN over %s\n", v6 ? 70 : 50,
+		     v6 ? "IPv6" : "IPv4");
+		if (pt->parent)
+			emit(s, "under=%q\n", pt->parent);
+		else
+			emit(s,
+			     "under=$(ip -o route get %q | sed -n 's/.* dev \\([^ "
+			     "]*\\).*/\\1/p')\n",
+			     pt->remote);
+		emit(s, "mtu=$(ip -o link show dev \"$under\" | sed 's/.* mtu "
+			"\\([0-9]*\\).*/\\1/')\n");
+		emit(s, "mtu=$((mtu - %u))\n", v6 ? 70 : 50);
+	}
+	if (streq(kind, "gre") && v6)
+		kind = "ip6gre";
+	emit(s, "ip link add name %q", op->ifname);
+	if (op->ns > 0)
+		emit(s, " netns %q", ns_name(s, op->ns));
+	if (op->ifindex > 0)
+		emit(s, " index %d", op->ifindex);
+	if (op->ns == 0)
+		emit(s, " group %u", s->group);
+	if (derive)
+		emit(s, " mtu \"$mtu\"");
+	else if (pt->mtu)
+		emit(s, " mtu %u", pt->mtu);
+	if (op->mac)
+		emit(s, " address %q", op->mac);
+	emit(s, " type %s", kind);
+	if (vxlan) {
+		emit(s, " id %u remote %q", pt->id, pt->remote);
+		if (pt->local)
+			emit(s, " local %q", pt->local);
+		emit(s, " dstport %u", pt->port);
+	} else if (pt->remote) {
+		emit(s, " remote %q", pt->remote);
+		if (pt->local)
+			emit(s, " local %q", pt->local);
+		if (pt->id)
+			emit(s, " key %u", pt->id);
+	}
+	if (pt->remote && pt->parent)
+		emit(s, " dev %q", pt->parent);
+	if (pt->ttl)
+		emit(s, " ttl %u", pt->ttl);
+	if (vxlan)
+		emit(s, pt->learning ? " learning" : " nolearning");
+	emit(s, "\n");
+	if (op->ns == 0)
+		emit(s, "ip link set dev %q alias %q\n", op->ifname, s->plan->mark);
+}
+
 static void render_up(struct script *s, const struct nslab_op *op)
 {
 	if (op->ns == 0)
@@ -305,6 +378,9 @@ static void render_up(struct script *s, const struct nslab_op *op)
 	if (op->master)
 		emit(s, " master %q", op->master);
 	emit(s, " up\n");
+	/* Split horizon between a bridge's tunnels (deploy.c, do_up()). */
+	if (op->tunnel && op->tunnel->isolated && op->master)
+		emit(s, "%I link set dev %q type bridge_slave isolated on\n", op->ns, op->ifname);
 }
 
 static void render_addr(struct script *s, const struct nslab_op *op)
@@ -541,8 +617,9 @@ int nslab_script_render_op(const struct nslab_plan *plan, const struct nslab_op 
 	case NSLAB_OP_VETH:
 		render_veth(&s, op);
 		break;
-	case NSLAB_OP_TUNNEL: /* no plan makes one yet */
-		return nslab_err(err, EOPNOTSUPP, "tunnel %s: not rendered yet", op->ifname);
+	case NSLAB_OP_TUNNEL:
+		render_tunnel(&s, op);
+		break;
 	case NSLAB_OP_SYSCTL:
 		emit(&s, "%Xsysctl -qw %q=%q\n", op->ns, op->key, op->value);
 		break;
@@ -585,9 +662,11 @@ static const char *const step_text[NSLAB_OP_MAX] = {
 	[NSLAB_OP_BRIDGE] = "Bridges, STP off.",
 	[NSLAB_OP_VETH] = "Links: veth pairs, each end made in its own namespace with the\n"
 			  "# interface index nslab chose, bridge ports enslaved and up.",
+	[NSLAB_OP_TUNNEL] = "Tunnels (vxlan, gre) and dummy devices, made from the host namespace\n"
+			    "# into their node's, so that their underlay is the host's.",
 	[NSLAB_OP_SYSCTL] = "Per-interface sysctls, now that the interfaces exist.",
 	[NSLAB_OP_UP] = "The other end of each veth, up (a veth's peer cannot be brought up\n"
-			"# by the request that creates the pair).",
+			"# by the request that creates the pair), and each tunnel.",
 	[NSLAB_OP_ADDR] = "Addresses.",
 	[NSLAB_OP_ROUTE] = "Routes.",
 	[NSLAB_OP_NETEM] = "Impairments: a root qdisc on each impaired end (its egress).",
