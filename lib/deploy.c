@@ -50,6 +50,9 @@ struct apply {
 	size_t total;
 	unsigned int workers;
 	bool need_default[LAB_NS_DEFAULTS]; /* lab_ns_defaults[] to write, from the 1st namespace */
+	/* multi-host: the last underlay looked up for a tunnel-carrying bridge's veths */
+	const struct nslab_plan_tunnel *mtu_tunnel;
+	unsigned int mtu_value;
 };
 
 static void progress(struct apply *a, const char *phase)
@@ -376,6 +379,7 @@ static int do_bridge(struct apply *a, const struct nslab_op *op, struct nslab_er
 	struct nslab_link_req req;
 	struct bridge_rt *br = NULL;
 	char label[128];
+	uint8_t mac[6];
 	int r;
 
 	if (op->ns == 0) {
@@ -399,6 +403,9 @@ static int do_bridge(struct apply *a, const struct nslab_op *op, struct nslab_er
 	req.kind = "bridge";
 	req.up = 1;
 	req.mtu = op->mtu;
+	/* Multi-host: a network's gateway has one MAC on every host (plan_mh_gateway_mac()). */
+	if (op->mac && nslab_mac_parse(op->mac, mac) == 0)
+		req.mac = mac;
 	if (op->ns == 0)
 		req.group = a->group;
 	if (op->network)
@@ -434,6 +441,9 @@ static int master_ifindex(struct apply *a, const struct nslab_op *op, int ns, in
 	return 0;
 }
 
+static int veth_tunnel_mtu(struct apply *a, const struct nslab_op *op, unsigned int *ret,
+			   struct nslab_error *err);
+
 static int do_veth(struct apply *a, const struct nslab_op *op, struct nslab_error *err)
 {
 	uint8_t mac[6], peer_mac[6];
@@ -446,6 +456,11 @@ static int do_veth(struct apply *a, const struct nslab_op *op, struct nslab_erro
 	req.ifname = op->ifname;
 	req.ifindex = op->ifindex;
 	req.mtu = op->mtu;
+	if (op->tunnel) {
+		r = veth_tunnel_mtu(a, op, &req.mtu, err);
+		if (r < 0)
+			return r;
+	}
 	req.up = 1;
 	if (op->mac && nslab_mac_parse(op->mac, mac) == 0)
 		req.mac = mac;
@@ -456,7 +471,7 @@ static int do_veth(struct apply *a, const struct nslab_op *op, struct nslab_erro
 		req.group = a->group;
 	req.peer_ifname = op->peer_ifname;
 	req.peer_ifindex = op->peer_ifindex;
-	req.peer_mtu = op->mtu;
+	req.peer_mtu = req.mtu;
 	if (op->peer_mac && nslab_mac_parse(op->peer_mac, peer_mac) == 0)
 		req.peer_mac = peer_mac;
 	req.peer_netns_fd = a->rt[op->peer_ns].fd;
@@ -684,6 +699,51 @@ static int do_tunnel(struct apply *a, const struct nslab_op *op, struct nslab_er
 	if (r < 0 || op->ns != 0)
 		return r;
 	return set_alias(a, op->ifname, false, err);
+}
+
+/*
+ * Multi-host: the MTU of a veth port of a bridge that carries tunnels to
+ * other hosts (op.tunnel, one of them): the tunnel's, so that a full-size
+ * frame from any port still fits in the underlay.  The file's MTU is kept
+ * when it fits and refused when it does not.
+ */
+static int veth_tunnel_mtu(struct apply *a, const struct nslab_op *op, unsigned int *ret,
+			   struct nslab_error *err)
+{
+	const struct nslab_plan_tunnel *pt = op->tunnel;
+	const char *bridge = op->master ? op->master : op->peer_master;
+	unsigned int max = pt->mtu;
+	char label[128];
+	int r;
+
+	snprintf(label, sizeof(label), "%s %s", op->network ? "network" : "bridge",
+		 op->network ? op->network->name : bridge);
+	if (!max && a->mtu_tunnel && streq(a->mtu_tunnel->remote, pt->remote)) {
+		max = a->mtu_value;
+	} else if (!max) {
+		struct link_mtu parent = { 0 };
+		struct nslab_prefix remote;
+		unsigned int over;
+
+		if (nslab_prefix_parse(pt->remote, true, &remote) < 0)
+			return nslab_err(err, EINVAL, "%s: bad remote '%s'", label, pt->remote);
+		r = tunnel_parent(a, pt, &remote, label, &parent, err);
+		if (r < 0)
+			return r;
+		over = remote.family == AF_INET6 ? 70 : 50;
+		max = parent.mtu > over ? parent.mtu - over : 0;
+		a->mtu_tunnel = pt;
+		a->mtu_value = max;
+	}
+	if (op->mtu > max)
+		return nslab_err(err, EMSGSIZE,
+				 "%s: mtu %u of its port %s is larger than %u, the MTU of its "
+				 "tunnels to other hosts: full-size frames would be dropped\n"
+				 "hint: set mtu to %u or less, or raise the underlay's MTU",
+				 label, op->mtu, op->master ? op->ifname : op->peer_ifname, max,
+				 max);
+	*ret = op->mtu ? op->mtu : max;
+	return 0;
 }
 
 /* lo up, in the same pipeline as the namespace's other links, addresses and routes. */
@@ -1047,6 +1107,9 @@ static int apply_plan(struct apply *a, struct nslab_error *err)
 		return r;
 	snprintf(group, sizeof(group), "%u", a->group);
 	r = nslab_state_journal(a->st, "group", group, err);
+	/* Multi-host: whose share this machine holds (nslab_lab_host()). */
+	if (r >= 0 && a->opts && a->opts->host)
+		r = nslab_state_journal(a->st, "host", a->opts->host, err);
 	if (r < 0)
 		return r;
 	r = nslab_netns_prepare(err);
@@ -1180,7 +1243,8 @@ int nslab_lab_deploy(const struct nslab_topo *topo, const struct nslab_deploy_op
 	r = lab_check_conflicts(topo, err);
 	if (r < 0)
 		return r;
-	r = nslab_plan_build(topo, opts ? opts->node_filter : NULL, &plan, err);
+	r = nslab_plan_build_host(topo, opts ? opts->node_filter : NULL, opts ? opts->host : NULL,
+				  &plan, err);
 	if (r < 0)
 		return r;
 	r = lab_escape_text(topo->text, topo->text_len, &text, &len);

@@ -165,6 +165,50 @@ static void host_limits(const struct nslab_topo *t, bool tune)
 	}
 }
 
+/*
+ * Multi-host: which host's share this deploy builds (--host, or the file's
+ * only host), and whether this machine may take it.  Return 0, 1 (refused:
+ * message printed) or 2 (usage).
+ */
+static int deploy_host(const struct nslab_topo *t, const char **host, bool reconfigure)
+{
+	_cleanup_free_ char *here = NULL;
+	struct nslab_error err = { 0 };
+	char list[512] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < t->n_hosts && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+					t->hosts[i].name);
+	if (!*host && t->n_hosts > 1)
+		return cli_usage_error("deploy",
+				       "lab '%s' spans hosts %s: give the one this machine is "
+				       "with --host NAME",
+				       t->name, list);
+	if (!*host && t->n_hosts == 1)
+		*host = t->hosts[0].name;
+	if (nslab_lab_host(t->name, &here, &err) < 0 || (!*host && !here))
+		return 0; /* not deployed here; or not multi-host: deploy says the rest */
+	if (!streq_ptr(here, *host)) {
+		if (here)
+			cli_errorf("this machine holds host %s's share of lab '%s', not host "
+				   "%s's\nhint: nslab destroy --name %s --host %s first",
+				   here, t->name, *host ? *host : "-", t->name, here);
+		else
+			cli_errorf("lab '%s' is deployed whole on this machine, not as a "
+				   "host's share\nhint: nslab destroy --name %s first",
+				   t->name, t->name);
+		return 1;
+	}
+	if (!reconfigure) {
+		cli_errorf("host %s's share of lab '%s' is already deployed here\n"
+			   "hint: nslab destroy --name %s --host %s, or deploy --reconfigure",
+			   here, t->name, t->name, here);
+		return 1;
+	}
+	return 0;
+}
+
 static int destroy_one(const char *name, bool note_absent, unsigned int flags)
 {
 	struct progress prog = progress_new();
@@ -194,6 +238,7 @@ int cmd_deploy(int argc, char **argv)
 		LABSEL_LONGOPTS,
 		{ "reconfigure", no_argument, NULL, 'r' },
 		{ "node-filter", required_argument, NULL, 'f' },
+		{ "host", required_argument, NULL, 'H' },
 		{ "max-workers", required_argument, NULL, 'w' },
 		{ "tune-host", no_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -225,6 +270,9 @@ int cmd_deploy(int argc, char **argv)
 		case 'f':
 			dopts.node_filter = optarg;
 			break;
+		case 'H':
+			dopts.host = optarg;
+			break;
 		case 'w': {
 			char *end;
 			unsigned long n = strtoul(optarg, &end, 10);
@@ -252,6 +300,11 @@ int cmd_deploy(int argc, char **argv)
 	if (labsel_load_file(&sel, &topo) < 0)
 		return 1;
 	cli_warnings(topo);
+	r = deploy_host(topo, &dopts.host, reconfigure);
+	if (r) {
+		nslab_topo_free(topo);
+		return r;
+	}
 	raise_nofile();
 	host_limits(topo, tune);
 	if (reconfigure && destroy_one(topo->name, false, 0) < 0) {
@@ -276,11 +329,13 @@ int cmd_destroy(int argc, char **argv)
 	static const struct option opts[] = {
 		LABSEL_LONGOPTS,
 		{ "cleanup", no_argument, NULL, 'c' },
+		{ "host", required_argument, NULL, 'H' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{},
 	};
 	struct labsel sel = { 0 };
+	const char *host = NULL;
 	char **names = NULL;
 	unsigned int flags = 0;
 	size_t n = 0;
@@ -292,6 +347,9 @@ int cmd_destroy(int argc, char **argv)
 		switch (c) {
 		case 'c':
 			flags |= NSLAB_DESTROY_CLEANUP;
+			break;
+		case 'H':
+			host = optarg;
 			break;
 		case 'q':
 			arg_quiet = true;
@@ -310,9 +368,26 @@ int cmd_destroy(int argc, char **argv)
 		return 1;
 	if (sel.all && n == 0 && !arg_quiet)
 		fprintf(stderr, "nslab: no lab is deployed; nothing to do\n");
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *here = NULL;
+		struct nslab_error err = { 0 };
+
+		/* --host H removes H's share only: never another host's held here. */
+		if (host && nslab_lab_host(names[i], &here, &err) == 0 && !streq_ptr(here, host)) {
+			if (here)
+				cli_errorf("lab '%s' here is host %s's share, not host %s's; "
+					   "nothing removed\nhint: nslab destroy --name %s --host %s",
+					   names[i], here, host, names[i], here);
+			else
+				cli_errorf("lab '%s' is deployed whole here, not as host %s's "
+					   "share; nothing removed\nhint: nslab destroy --name %s",
+					   names[i], host, names[i]);
+			ret = 1;
+			continue;
+		}
 		if (destroy_one(names[i], true, flags) < 0)
 			ret = 1;
+	}
 	nslab_strv_free(names, n);
 	return ret;
 }

@@ -20,9 +20,9 @@ struct command {
 
 static const struct command commands[] = {
 	{ "deploy", cmd_deploy,
-	  "-t FILE [--reconfigure] [--node-filter a,b] [--max-workers N] [--tune-host] [-q] [-v]",
+	  "-t FILE [--reconfigure] [--node-filter a,b] [--host H] [--max-workers N] [--tune-host] [-q] [-v]",
 	  "build the lab (all or nothing)" },
-	{ "destroy", cmd_destroy, "-t FILE | --name LAB | --all [--cleanup]",
+	{ "destroy", cmd_destroy, "-t FILE | --name LAB | --all [--host H] [--cleanup]",
 	  "remove everything the lab created" },
 	{ "inspect", cmd_inspect,
 	  "[interfaces [-n NODE]] [-t FILE | --name LAB | --all] [--format table|json]",

@@ -18,9 +18,12 @@ typedef void (*nslab_progress_fn)(const char *phase, size_t done, size_t total, 
  * @progress:		optional
  * @exec_output:	optional: called with each exec command's output
  * @max_workers:	threads that create namespaces (0: one per CPU)
+ * @host:		multi-host: build this host's share of the lab (a name of
+ *			its `hosts`), recorded in the lab's state; NULL: all of it
  */
 struct nslab_deploy_opts {
 	const char *node_filter;
+	const char *host;
 	unsigned int max_workers;
 	nslab_progress_fn progress;
 	void *progress_data;
@@ -45,6 +48,15 @@ int nslab_lab_deploy(const struct nslab_topo *topo, const struct nslab_deploy_op
  */
 int nslab_lab_destroy(const char *name, unsigned int flags, nslab_progress_fn progress,
 		      void *progress_data, struct nslab_error *err);
+
+/**
+ * nslab_lab_host() - which host's share of lab @name this machine holds
+ * @ret_host:	the --host it was deployed with (the caller's, free()), or
+ *		NULL when it was deployed whole
+ *
+ * Return 0, or -ENOENT when the lab is not deployed here.
+ */
+int nslab_lab_host(const char *name, char **ret_host, struct nslab_error *err);
 
 /* nslab_lab_destroy() flags: also remove the lab directory (logs, captures). */
 #define NSLAB_DESTROY_CLEANUP 0x1u
