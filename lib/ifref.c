@@ -47,6 +47,22 @@ static bool find_link_end(const struct nslab_topo *t, size_t node, const char *i
 	return false;
 }
 
+/* A one-ended link (vxlan, gre, dummy) of @node: no veth peer, its far end is a machine. */
+static bool find_tunnel_end(const struct nslab_topo *t, size_t node, const char *ifname,
+			    struct nslab_ifref *r)
+{
+	for (size_t i = 0; i < t->n_tunnels; i++) {
+		const struct nslab_endpoint *ep = &t->tunnels[i].ep;
+
+		if (ep->node != node || !streq(ep->ifname, ifname))
+			continue;
+		set_end(r, &t->nodes[node], ep->ifname);
+		r->netem = ep->netem.set ? &ep->netem : NULL;
+		return true;
+	}
+	return false;
+}
+
 /* @node's attachment to a network, by its interface name. */
 static bool find_attach(const struct nslab_topo *t, size_t node, const char *ifname,
 			struct nslab_ifref *r)
@@ -129,6 +145,9 @@ static void list_ifaces(const struct nslab_topo *t, size_t node, char *buf, size
 		for (int e = 0; e < 2; e++)
 			if (t->links[l].ep[e].node == node)
 				list_add(buf, size, &len, t->links[l].ep[e].ifname);
+	for (size_t k = 0; k < t->n_tunnels; k++)
+		if (t->tunnels[k].ep.node == node)
+			list_add(buf, size, &len, t->tunnels[k].ep.ifname);
 	for (size_t k = 0; k < n->n_networks; k++)
 		list_add(buf, size, &len, n->networks[k].ifname);
 	if (node_netns(n))
@@ -202,8 +221,8 @@ int nslab_ifref_resolve(const struct nslab_topo *topo, const char *spec, struct 
 				 topo->name, have);
 	}
 	n = &topo->nodes[i];
-	if (find_link_end(topo, i, ifname, ret) || find_attach(topo, i, ifname, ret) ||
-	    find_own_device(n, ifname, ret))
+	if (find_link_end(topo, i, ifname, ret) || find_tunnel_end(topo, i, ifname, ret) ||
+	    find_attach(topo, i, ifname, ret) || find_own_device(n, ifname, ret))
 		return 0;
 	list_ifaces(topo, i, have, sizeof(have));
 	if (n->kind == NSLAB_KIND_HOST) {
@@ -231,8 +250,8 @@ int nslab_ifref_find(const struct nslab_topo *topo, const char *netns, const cha
 
 		if (!node_netns(n) || !streq(n->netns, netns))
 			continue;
-		if (find_link_end(topo, i, ifname, ret) || find_attach(topo, i, ifname, ret) ||
-		    find_own_device(n, ifname, ret))
+		if (find_link_end(topo, i, ifname, ret) || find_tunnel_end(topo, i, ifname, ret) ||
+		    find_attach(topo, i, ifname, ret) || find_own_device(n, ifname, ret))
 			return 0;
 		return -ENOENT;
 	}

@@ -267,6 +267,20 @@ static const char *model_peer(const struct nslab_topo *t, size_t node, const cha
 				return buf;
 			}
 		}
+	/* One-ended links: the far end is a machine, "vxlan:REMOTE:VNI", "gre:REMOTE". */
+	for (size_t i = 0; i < t->n_tunnels; i++) {
+		const struct nslab_tunnel *tn = &t->tunnels[i];
+
+		if (tn->ep.node != node || !streq(tn->ep.ifname, ifname))
+			continue;
+		if (tn->type == NSLAB_LINK_VXLAN)
+			snprintf(buf, size, "vxlan:%s:%u", tn->remote, tn->vni);
+		else if (tn->type == NSLAB_LINK_GRE)
+			snprintf(buf, size, "gre:%s", tn->remote);
+		else
+			snprintf(buf, size, "-");
+		return buf;
+	}
 	return NULL;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nslab/ifref.h"
 #include "nslab/plan.h"
 #include "nslab/rtmsg.h"
 #include "nslab/topo.h"
@@ -165,6 +166,30 @@ static void test_plan(void)
 	nslab_topo_free(t);
 }
 
+/* NODE:IFACE names a tunnel too (capture, netem, link set). */
+static void test_ifref(void)
+{
+	struct nslab_topo *t = load("tunnels.yml");
+	struct nslab_error err = { 0 };
+	struct nslab_ifref r;
+
+	if (!t)
+		return;
+	ok(nslab_ifref_resolve(t, "r1:vx0", &r, &err) == 0, "ifref r1:vx0 resolves: %s", err.msg);
+	ok(r.node && streq(r.node->name, "r1") && streq(r.netns, "nslab-tun-r1") &&
+		   streq(r.ifname, "vx0"),
+	   "ifref r1:vx0: in r1's namespace");
+	ok(!r.peer_ifname && r.netem && r.netem->delay_us == 5000,
+	   "ifref r1:vx0: no veth peer, the endpoint's netem");
+	ok(nslab_ifref_resolve(t, "sw:vx1", &r, &err) == 0 && streq(r.netns, "nslab-tun-sw"),
+	   "ifref sw:vx1: a switch's tunnel");
+	ok(nslab_ifref_find(t, "nslab-tun-r1", "gre1", &r) == 0 && streq(r.node->name, "r1"),
+	   "ifref_find: gre1 in r1's namespace is r1's");
+	ok(nslab_ifref_resolve(t, "r1:nope", &r, &err) < 0 && strstr(err.msg, "dummy0, vx0, gre1"),
+	   "unknown interface: the message lists r1's tunnels (%s)", err.msg);
+	nslab_topo_free(t);
+}
+
 static int slave_data_u8(const struct nlmsghdr *nlh, uint16_t type)
 {
 	const struct nlattr *a, *b, *c;
@@ -264,6 +289,7 @@ int main(void)
 {
 	test_parse();
 	test_plan();
+	test_ifref();
 	test_isolation();
 	test_route_get();
 	return tap_done();

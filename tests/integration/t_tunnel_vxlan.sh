@@ -1,0 +1,161 @@
+#!/bin/bash
+# Issue 6, explicit links: containerlab-style `type: vxlan` links in two
+# separately written files, one per machine (machines A and B of
+# fixtures/hosts_lib.sh, joined by the underlay veth u0), interoperate: n1 on
+# A pings n2 on B through VNI 4242 on UDP port 14789; the MTU is the
+# underlay's 1500 - 50, `ping -M do` fits at 1422 bytes and says "message too
+# long" at 1423; a capture on the underlay shows the VXLAN header with the
+# VNI and the inner ICMP; the device's UDP socket is the host namespace's;
+# destroy leaves nothing on either machine.  Errors: no route to the remote,
+# an explicit mtu larger than the underlay allows.
+. "$(dirname "$0")/lib.sh"
+. "$FIXTURES/hosts_lib.sh"
+require_nslab
+trap hosts_down_all EXIT
+
+host_up A
+host_up B
+host_link A 192.168.0.1/24 B 192.168.0.2/24
+
+# Each machine has its own /tmp: the file goes in through stdin.
+put() { on_host "$1" sh -c "cat >/tmp/$2"; }
+
+put A a.yml <<'Y'
+name: site-a
+topology:
+  nodes:
+    n1: {kind: linux}
+  links:
+    - type: vxlan
+      endpoint:
+        node: n1
+        interface: vx0
+        ipv4: 10.9.0.1/24
+      remote: 192.168.0.2
+      vni: 4242
+      udp-port: 14789
+Y
+put B b.yml <<'Y'
+name: site-b
+topology:
+  nodes:
+    n2: {}
+  links:
+    - type: vxlan
+      endpoint: {node: n2, interface: vx0, mac: "02:00:00:00:42:02", ipv4: 10.9.0.2/24}
+      remote: 192.168.0.1
+      vni: 4242
+Y
+N1=nslab-site-a-n1
+N2=nslab-site-b-n2
+
+on_host A ip -br link | awk "{print \$1}" >"$T/a-before"
+on_host B ip -br link | awk "{print \$1}" >"$T/b-before"
+check "A: deploy" on_host A "$NSLAB" deploy -q -t /tmp/a.yml
+check "B: deploy" on_host B "$NSLAB" deploy -q -t /tmp/b.yml
+
+det=$(on_host A ip -d -n $N1 link show vx0)
+check_match "A: vx0 is a vxlan device with VNI 4242 to 192.168.0.2, port 14789" \
+	'vxlan id 4242 remote 192\.168\.0\.2 .*dstport 14789' "$det"
+check_match "A: vx0's underlay is another namespace (the host's: link-netns)" 'link-netns' "$det"
+check_match "A: vx0 does not learn MACs" 'nolearning' "$det"
+check_match "A: vx0's MTU is the underlay's 1500 - 50" 'mtu 1450 ' "$det"
+check_match "B: vx0 has the file's MAC" '02:00:00:00:42:02' "$(on_host B ip -n $N2 link show vx0)"
+check_match "A: the UDP socket on 14789 is in the host namespace" ':14789 ' \
+	"$(on_host A ss -Hulpn)"
+check_eq "A: no UDP socket inside n1" "" "$(on_host A ip netns exec $N1 ss -Hulpn)"
+
+on_host A timeout 20 tcpdump -U -n -i u0 -w /tmp/u0.pcap udp >/dev/null 2>&1 &
+TCPDUMP=$!
+sleep 1
+check "n1 pings n2 over the tunnel" on_host A ip netns exec $N1 ping -c2 -W2 10.9.0.2
+check "n2 pings n1 over the tunnel" on_host B ip netns exec $N2 ping -c1 -W2 10.9.0.1
+check "ping -M do -s 1422 (1450 bytes) fits" \
+	on_host A ip netns exec $N1 ping -c1 -W2 -M do -s 1422 10.9.0.2
+out=$(on_host A ip netns exec $N1 ping -c1 -W2 -M do -s 1423 10.9.0.2 2>&1)
+rc=$?
+check_eq "ping -M do -s 1423 fails" 1 "$((rc != 0))"
+check_match "... with 'message too long', not silence" '[Mm]essage too long' "$out"
+sleep 0.5
+kill "$TCPDUMP" 2>/dev/null
+wait "$TCPDUMP" 2>/dev/null
+on_host A cat /tmp/u0.pcap >"$T/u0.pcap"
+# Outer UDP to 14789, the 8-byte VXLAN header (flag I, VNI 4242), then the
+# inner Ethernet frame: IPv4 ICMP echo between 10.9.0.1 and 10.9.0.2.
+cap=$(python3 - "$T/u0.pcap" <<'P'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+off, seen = 24, []
+while off + 16 <= len(data):
+    incl = struct.unpack("<I", data[off + 8:off + 12])[0]
+    pkt = data[off + 16:off + 16 + incl]
+    off += 16 + incl
+    if len(pkt) < 14 or pkt[12:14] != b"\x08\x00":
+        continue
+    ip = pkt[14:]
+    ihl = (ip[0] & 15) * 4
+    if ip[9] != 17:
+        continue
+    udp = ip[ihl:]
+    dport = struct.unpack(">H", udp[2:4])[0]
+    vx = udp[8:16]
+    flags, vni = vx[0], struct.unpack(">I", vx[4:8])[0] >> 8
+    inner = udp[16:]
+    if inner[12:14] != b"\x08\x00":
+        continue
+    iip = inner[14:]
+    src = ".".join(map(str, iip[12:16]))
+    dst = ".".join(map(str, iip[16:20]))
+    seen.append("udp=%d flags=%#x vni=%d proto=%d %s>%s type=%d" %
+                (dport, flags, vni, iip[9], src, dst, iip[(iip[0] & 15) * 4]))
+print("\n".join(seen))
+P
+)
+check_match "the underlay carries UDP 14789, VNI 4242, an inner ICMP echo request n1 > n2" \
+	'^udp=14789 flags=0x8 vni=4242 proto=1 10\.9\.0\.1>10\.9\.0\.2 type=8$' "$cap"
+check_match "... and the reply n2 > n1" \
+	'^udp=14789 flags=0x8 vni=4242 proto=1 10\.9\.0\.2>10\.9\.0\.1 type=0$' "$cap"
+
+check_match "A: inspect interfaces names the tunnel's far end" 'vx0 .*vxlan:192\.168\.0\.2:4242' \
+	"$(on_host A "$NSLAB" inspect interfaces --name site-a 2>&1)"
+
+check "A: destroy" on_host A "$NSLAB" destroy -q --name site-a
+check "B: destroy" on_host B "$NSLAB" destroy -q --name site-b
+check_eq "A: no vxlan device left" "" "$(on_host A ip -d -o link show type vxlan)"
+check_eq "B: no vxlan device left" "" "$(on_host B ip -d -o link show type vxlan)"
+check_eq "A: no namespace left" "" "$(on_host A ip netns list)"
+check_eq "B: no namespace left" "" "$(on_host B ip netns list)"
+check_eq "A: links as before" "$(cat "$T/a-before")" "$(on_host A ip -br link | awk "{print \$1}")"
+check_eq "B: links as before" "$(cat "$T/b-before")" "$(on_host B ip -br link | awk "{print \$1}")"
+check_eq "A: UDP 14789 closed" "" "$(on_host A ss -Hulpn | grep ':14789 ')"
+
+# Errors: nothing is left behind, and the message says what to do.
+put A noroute.yml <<'Y'
+name: noroute
+topology:
+  nodes: {n1: {}}
+  links:
+    - {type: vxlan, endpoint: {node: n1, interface: vx0}, remote: 172.31.9.9, vni: 7}
+Y
+out=$(on_host A "$NSLAB" deploy -q -t /tmp/noroute.yml 2>&1)
+rc=$?
+check_eq "no route to remote: exit 1" 1 "$rc"
+check_match "... says so and what to do" \
+	'^nslab: n1:vx0: no route to remote 172\.31\.9\.9 in the host namespace' "$out"
+check_match "... hint: underlay route or parent-interface" 'parent-interface' "$out"
+check_eq "... and leaves no namespace" "" "$(on_host A ip netns list)"
+
+put A bigmtu.yml <<'Y'
+name: bigmtu
+topology:
+  nodes: {n1: {}}
+  links:
+    - {type: vxlan, endpoint: {node: n1, interface: vx0}, remote: 192.168.0.2, vni: 8, mtu: 1451}
+Y
+out=$(on_host A "$NSLAB" deploy -q -t /tmp/bigmtu.yml 2>&1)
+rc=$?
+check_eq "mtu 1451 over a 1500 underlay: exit 1" 1 "$rc"
+check_match "... names both numbers" '^nslab: n1:vx0: mtu 1451 is larger than 1450, the underlay.s MTU 1500' "$out"
+check_eq "... and leaves no namespace" "" "$(on_host A ip netns list)"
+check_eq "... nor a vxlan device" "" "$(on_host A ip -d -o link show type vxlan)"
+done_testing
