@@ -1035,6 +1035,12 @@ static int plan_mh_tunnels(struct builder *b, struct nslab_error *err)
 	for (size_t i = 0; i < plan->n_ops; i++) {
 		struct nslab_op *v = &plan->ops[i];
 
+		/* A stretched network's bridge follows its ports' MTU (the kernel's default). */
+		if (v->type == NSLAB_OP_BRIDGE && v->network && !v->network->mtu_set)
+			for (size_t k = first; k < plan->n_ops; k++)
+				if (plan->ops[k].type == NSLAB_OP_TUNNEL &&
+				    plan->ops[k].network == v->network)
+					v->mtu = 0;
 		if (v->type != NSLAB_OP_VETH)
 			continue;
 		for (size_t k = first; k < plan->n_ops && !v->tunnel; k++) {
@@ -1047,7 +1053,7 @@ static int plan_mh_tunnels(struct builder *b, struct nslab_error *err)
 			     streq(v->peer_master, tu->master)))
 				v->tunnel = tu->tunnel;
 		}
-		if (v->tunnel && ((v->link && !v->link->mtu_set) || (v->network && !v->network->mtu)))
+		if (v->tunnel && ((v->link && !v->link->mtu_set) || (v->network && !v->network->mtu_set)))
 			v->mtu = 0; /* deploy: the tunnels' */
 	}
 	return 0;

@@ -590,6 +590,7 @@ static int add_network(struct ctx *c, const char *name, struct nslab_pos pos, bo
 		if (r < 0)
 			return r;
 		nw->mtu = (unsigned int)u;
+		nw->mtu_set = true;
 	}
 	if (def_has(d, NK_BRIDGE)) {
 		r = topo_opt_str(c, d->v[NK_BRIDGE], &nw->bridge);

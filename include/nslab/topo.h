@@ -112,6 +112,7 @@ struct nslab_network {
 	bool internal;
 	bool nat;
 	unsigned int mtu;
+	bool mtu_set; /* the file gives @mtu (multi-host: else tunnels' MTU applies) */
 	bool is_mgmt;
 	struct nslab_pos pos;
 };
