@@ -1,0 +1,74 @@
+#!/bin/bash
+# Issue 6, acceptance 5: deploying host a's share twice is refused (exit 1,
+# a clear message) and changes nothing; with --reconfigure it is rebuilt,
+# while host b's share (another machine) is untouched: the same devices with
+# the same ifindexes, and the pings through the tunnel work again.
+. "$(dirname "$0")/lib.sh"
+. "$FIXTURES/hosts_lib.sh"
+require_nslab
+trap hosts_down_all EXIT
+
+host_up A
+host_up B
+host_link A 192.168.0.1/24 B 192.168.0.2/24
+for h in A B; do
+	on_host $h sh -c 'cat >/tmp/lab.yml' <<'Y'
+name: idem
+hosts:
+  a: {address: 192.168.0.1}
+  b: {address: 192.168.0.2}
+topology:
+  nodes:
+    n1: {host: a}
+    n2: {host: b}
+    sw: {kind: bridge}
+  links:
+    - {endpoints: ["n1:eth1", "n2:eth1"], ipv4: [10.1.0.1/24, 10.1.0.2/24]}
+    - {endpoints: ["n1:eth2", "sw:p1"], ipv4: [10.2.0.1/24]}
+    - {endpoints: ["n2:eth2", "sw:p2"], ipv4: [10.2.0.2/24]}
+Y
+done
+N1=nslab-idem-n1
+N2=nslab-idem-n2
+# B's devices: name, index and kind, in its host namespace and in n2.
+b_state() {
+	on_host B ip -o -d link | awk '{print $1, $2}'
+	on_host B ip -o -n $N2 -d link | awk '{print $1, $2}'
+	on_host B ip -o -n $N2 -4 addr | awk '{print $2, $4}'
+}
+
+check "A: deploy --host a" on_host A "$NSLAB" deploy -q --host a -t /tmp/lab.yml
+check "B: deploy --host b" on_host B "$NSLAB" deploy -q --host b -t /tmp/lab.yml
+check "n1 pings n2 over the cross-host link" on_host A ip netns exec $N1 ping -c1 -W2 10.1.0.2
+check "n1 pings n2 over the stretched bridge" on_host A ip netns exec $N1 ping -c1 -W2 10.2.0.2
+B0=$(b_state)
+A0=$(on_host A ip -o -n $N1 link | awk '{print $1, $2}')
+
+out=$(on_host A "$NSLAB" deploy --host a -t /tmp/lab.yml 2>&1)
+check_eq "A: deploying a's share again: exit 1" 1 "$?"
+check_match "... says it is there and what to do" \
+	"^nslab: host a's share of lab 'idem' is already deployed here" "$out"
+check_match "... hint: destroy --host a or --reconfigure" \
+	'nslab destroy --name idem --host a, or deploy --reconfigure' "$out"
+check_eq "... and A is unchanged" "$A0" "$(on_host A ip -o -n $N1 link | awk '{print $1, $2}')"
+out=$(on_host A "$NSLAB" deploy --host b -t /tmp/lab.yml 2>&1)
+check_eq "A: deploying b's share on a's machine: exit 1" 1 "$?"
+check_match "... names the share A holds" "this machine holds host a's share of lab 'idem', not host b's" "$out"
+
+on_host A ip netns exec $N1 ip addr add 10.9.9.9/32 dev lo
+check "A: deploy --reconfigure --host a" on_host A "$NSLAB" deploy -q --reconfigure --host a -t /tmp/lab.yml
+check_no_match "A: rebuilt (n1 is a new namespace: the extra address is gone)" '10\.9\.9\.9' \
+	"$(on_host A ip -n $N1 addr show lo)"
+check_eq "B: its devices and ifindexes unchanged" "$B0" "$(b_state)"
+check "n1 pings n2 over the cross-host link again" on_host A ip netns exec $N1 ping -c1 -W2 10.1.0.2
+# n1 is new (new MACs): its ARP request first updates n2's neighbour entry.
+check "n1 pings n2 over the stretched bridge again" on_host A ip netns exec $N1 ping -c1 -W2 10.2.0.2
+check "n2 pings n1 over the stretched bridge again" on_host B ip netns exec $N2 ping -c1 -W2 10.2.0.1
+check_eq "B: still unchanged after the pings" "$B0" "$(b_state)"
+
+check "A: destroy" on_host A "$NSLAB" destroy -q --name idem --host a
+check "B: destroy" on_host B "$NSLAB" destroy -q --name idem
+for h in A B; do
+	check_eq "$h: nothing left" "" "$(on_host $h ip netns list; on_host $h ip -o link show type vxlan; on_host $h ip -o link show type bridge)"
+done
+done_testing
