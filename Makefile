@@ -70,7 +70,7 @@ check-unit: all
 # Tests that need a stock kernel (cgroup v2 memory controller, later netem,
 # GRE, dummy), run in a throwaway VM: ../shared/vm (setup.sh once per machine).
 SHARED ?= ../shared
-VM_TESTS ?= t_net_limits t_rule1_host_defaults t_netem
+VM_TESTS ?= t_net_limits t_rule1_host_defaults t_netem t_tunnel_gre_dummy
 # The VM's own host namespace forwards and filters, as many hosts do, so
 # that rule 1 (nodes start with forwarding off, rp_filter 0) is tested.
 # Without KVM the VM emulates its CPU (TCG), several times slower: each test
