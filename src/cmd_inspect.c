@@ -13,6 +13,7 @@
 #include "nslab/lab.h"
 #include "nslab/netem.h"
 #include "nslab/netns.h"
+#include "nslab/plan.h"
 #include "nslab/nl.h"
 #include "nslab/rtmsg.h"
 #include "nslab/service.h"
@@ -40,6 +41,63 @@ static bool own_ns(const struct nslab_node *n)
 {
 	return n->kind == NSLAB_KIND_LINUX || n->kind == NSLAB_KIND_SWITCH ||
 	       n->kind == NSLAB_KIND_EXT;
+}
+
+/*
+ * A multi-host lab's share on this machine: the plan of the host it was
+ * deployed for, to show only that host's nodes and to name the far ends of
+ * its tunnels.  @plan NULL for a single-host lab.
+ */
+struct share {
+	char *host;
+	struct nslab_plan *plan;
+};
+
+static void share_load(const struct nslab_topo *t, struct share *sh)
+{
+	struct nslab_error err = { 0 };
+
+	memset(sh, 0, sizeof(*sh));
+	if (!t->n_hosts || nslab_lab_host(t->name, &sh->host, &err) < 0 || !sh->host)
+		return;
+	if (nslab_plan_build_host(t, NULL, sh->host, &sh->plan, &err) < 0)
+		sh->plan = NULL;
+}
+
+static void share_free(struct share *sh)
+{
+	nslab_plan_free(sh->plan);
+	free(sh->host);
+}
+
+static bool share_has(const struct share *sh, size_t node)
+{
+	return !sh->plan || sh->plan->node_included[node];
+}
+
+/* The name of the host whose underlay address is @addr, or @addr. */
+static const char *host_of(const struct nslab_topo *t, const char *addr)
+{
+	for (size_t i = 0; i < t->n_hosts; i++)
+		if (streq(t->hosts[i].address, addr))
+			return t->hosts[i].name;
+	return addr;
+}
+
+/*
+ * The TUNNEL the plan made for @ifname of namespace @ns when it joins hosts
+ * (the file's own vxlan links have their own peer text); NULL otherwise.
+ */
+static const struct nslab_op *share_tunnel(const struct share *sh, int ns, const char *ifname)
+{
+	for (size_t i = 0; sh->plan && i < sh->plan->n_ops; i++) {
+		const struct nslab_op *op = &sh->plan->ops[i];
+
+		if (op->type == NSLAB_OP_TUNNEL && op->ns == ns && !op->tunnel->tunnel &&
+		    streq(op->ifname, ifname))
+			return op;
+	}
+	return NULL;
 }
 
 /* Add @n's addresses of family @v6 to @arr and to a comma list in @buf. */
@@ -192,19 +250,21 @@ int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool
 	for (size_t ti = 0; ti < n_topos && r >= 0; ti++) {
 		const struct nslab_topo *t = topos[ti];
 
+		struct share sh;
+
+		share_load(t, &sh);
 		for (size_t i = 0; i < t->n_nodes && r >= 0; i++) {
 			const struct nslab_node *n = &t->nodes[i];
-			json_t *v4 = json_array(), *v6 = json_array();
+			json_t *v4, *v6;
 			char b4[2048], b6[2048], svc_buf[512];
 			struct nslab_ifview v = { 0 };
 			const char *state;
 			json_t *svc;
 
-			if (filter && !in_filter(filter, n->name)) {
-				json_decref(v4);
-				json_decref(v6);
+			if ((filter && !in_filter(filter, n->name)) || !share_has(&sh, i))
 				continue;
-			}
+			v4 = json_array();
+			v6 = json_array();
 			if (!from_model && own_ns(n))
 				r = ns_view_load(n->netns, &v, false);
 			collect_addrs(t, i, &v, !from_model, false, v4, b4, sizeof(b4));
@@ -220,6 +280,10 @@ int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool
 						       nslab_kind_to_string(n->kind), "netns",
 						       n->netns, "state", state, "ipv4", v4, "ipv6",
 						       v6, "services", svc));
+				if (sh.host)
+					json_object_set_new(
+						json_array_get(out, json_array_size(out) - 1),
+						"host", json_string(sh.host));
 			} else {
 				char st_buf[600];
 
@@ -238,6 +302,7 @@ int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool
 			}
 			nslab_ifview_free(&v);
 		}
+		share_free(&sh);
 	}
 	if (r >= 0) {
 		if (json) {
@@ -314,11 +379,22 @@ static void counters(uint64_t packets, uint64_t bytes, char *buf, size_t size)
 }
 
 static void add_iface_row(const struct nslab_topo *t, size_t node, const struct nslab_ifview_if *f,
-			  bool json, json_t *out, struct table *tb)
+			  const struct nslab_op *tunnel, bool json, json_t *out, struct table *tb)
 {
 	const struct nslab_node *n = &t->nodes[node];
 	char peer_buf[300], num[32], mtu[32], addrs[2048] = "", rx[48], tx[48], netem[256];
 	const char *peer = model_peer(t, node, f->name, peer_buf, sizeof(peer_buf));
+
+	/* A tunnel to another host: "r2:eth1 via hostB (192.0.2.2) vni 1234" */
+	if (tunnel) {
+		char far[200];
+
+		snprintf(far, sizeof(far), "%s", peer ? peer : "");
+		snprintf(peer_buf, sizeof(peer_buf), "%s%svia %s (%s) vni %u", far,
+			 far[0] ? " " : "", host_of(t, tunnel->tunnel->remote),
+			 tunnel->tunnel->remote, tunnel->tunnel->id);
+		peer = peer_buf;
+	}
 	const char *state =
 		f->li.flags & IFF_UP ? (f->li.flags & IFF_LOWER_UP ? "up" : "lowerdown") : "down";
 	json_t *arr = json_array();
@@ -380,25 +456,38 @@ static int print_interfaces(struct nslab_topo *const *topos, size_t n_topos, con
 	r = ns_view_load(NULL, &host, true);
 	for (size_t ti = 0; ti < n_topos && r >= 0; ti++) {
 		const struct nslab_topo *t = topos[ti];
+		struct share sh;
 
+		share_load(t, &sh);
 		for (size_t i = 0; i < t->n_nodes && r >= 0; i++) {
 			const struct nslab_node *n = &t->nodes[i];
 			struct nslab_ifview v = { 0 };
+			int ns = sh.plan ? nslab_plan_node_ns(sh.plan, n) : 0;
 
 			if (only && !streq(only, n->name))
 				continue;
 			found = true;
+			if (!share_has(&sh, i))
+				continue;
 			if (own_ns(n)) {
 				r = ns_view_load(n->netns, &v, true);
 				for (size_t k = 0; k < v.n; k++)
-					add_iface_row(t, i, &v.ifs[k], json, out, &tb);
+					add_iface_row(t, i, &v.ifs[k],
+						      share_tunnel(&sh, ns, v.ifs[k].name), json,
+						      out, &tb);
 				nslab_ifview_free(&v);
 				continue;
 			}
-			for (size_t k = 0; k < host.n; k++)
-				if (node_has_if(t, i, host.ifs[k].name))
-					add_iface_row(t, i, &host.ifs[k], json, out, &tb);
+			for (size_t k = 0; k < host.n; k++) {
+				const struct nslab_op *tu = share_tunnel(&sh, 0, host.ifs[k].name);
+
+				/* A stretched bridge's tunnels to the other hosts are its ports. */
+				if (node_has_if(t, i, host.ifs[k].name) ||
+				    (tu && tu->master && streq(tu->master, n->name)))
+					add_iface_row(t, i, &host.ifs[k], tu, json, out, &tb);
+			}
 		}
+		share_free(&sh);
 	}
 	if (!found) {
 		cli_errorf("no node '%s' in the lab", only);

@@ -75,6 +75,16 @@ check_match "A: the file's address on r1:eth1" 'inet 10\.0\.12\.1/30' \
 VA=$(on_host A ip -d -j -n nslab-tri-r1 link show eth1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["linkinfo"]["info_data"]["id"])')
 VB=$(on_host B ip -d -j -n nslab-tri-r2 link show eth1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["linkinfo"]["info_data"]["id"])')
 check_eq "r1:eth1 and r2:eth1 derived the same VNI on their own ($VA)" "$VA" "$VB"
+# inspect on a host: its own share, and the far end of each tunnel named.
+out=$(on_host A "$NSLAB" inspect --name tri)
+check_match "A: inspect lists r1" '^tri +r1 ' "$out"
+check_no_match "A: inspect lists only a's share (no r2, no r3)" '^tri +r[23] ' "$out"
+check_match "A: inspect --format json says the share is host a" '"host": "a"' \
+	"$(on_host A "$NSLAB" inspect --name tri --format json)"
+out=$(on_host A "$NSLAB" inspect interfaces --name tri)
+check_match "A: r1:eth1's peer is r2:eth1 via b, with the VNI" \
+	"^r1 +eth1 .* r2:eth1 via b \\(192\\.168\\.0\\.2\\) vni $VA " "$out"
+check_match "A: r1:eth3's peer is r3:eth3 via c" '^r1 +eth3 .* r3:eth3 via c \(192\.168\.0\.3\) vni [0-9]+ ' "$out"
 for a in 1 2 3; do
 	for b in 1 2 3; do
 		[ $a = $b ] && continue

@@ -58,6 +58,12 @@ VA=$(vni A)
 VB=$(vni B)
 check_match "A: one segment tunnel with a derived VNI ($VA)" '^[0-9]+$' "$VA"
 check_eq "B derived the same VNI, from the file alone" "$VA" "$VB"
+out=$(on_host A "$NSLAB" inspect interfaces --name two -n br1)
+check_match "A: inspect shows br1's tunnel port, to b, with the VNI" \
+	"^br1 +nsx[0-9a-f]{8} .* via b \\(192\\.168\\.0\\.2\\) vni $VA " "$out"
+check_match "A: and its local port p1" '^br1 +p1 ' "$out"
+check_no_match "A: inspect shows a's share only (no ns2)" '^two +ns2 ' \
+	"$(on_host A "$NSLAB" inspect --name two)"
 det=$(on_host A ip -d link show type vxlan)
 check_match "A: the tunnel goes to b's address, port 14789, no learning" \
 	'remote 192\.168\.0\.2 .*dstport 14789 .*nolearning' "$det"
