@@ -20,7 +20,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "deploy", cmd_deploy,
-	  "-t FILE [--reconfigure] [--node-filter a,b] [--host H] [--max-workers N] [--tune-host] [-q] [-v]",
+	  "-t FILE [--reconfigure] [--node-filter a,b] [--host H] [--max-workers N] "
+	  "[--tune-host] [-q] [-v]",
 	  "build the lab (all or nothing)" },
 	{ "destroy", cmd_destroy, "-t FILE | --name LAB | --all [--host H] [--cleanup]",
 	  "remove everything the lab created" },
