@@ -610,8 +610,9 @@ static int do_tunnel(struct apply *a, const struct nslab_op *op, struct nslab_er
 	struct nslab_tunnel_params tp = { 0 };
 	struct nslab_link_req req;
 	unsigned int mtu = pt->mtu;
-	char label[128];
+	char label[128], tmp[16];
 	uint8_t mac[6];
+	bool move;
 	int r;
 
 	snprintf(label, sizeof(label), "%s:%s", ns_label(a, op->ns), op->ifname);
@@ -665,10 +666,22 @@ static int do_tunnel(struct apply *a, const struct nslab_op *op, struct nslab_er
 		req.tunnel = &tp;
 	}
 	req.mtu = mtu;
-	if (op->ns == 0)
+	/*
+	 * vxlan takes the creating socket's namespace for its UDP socket; an
+	 * IP tunnel (gre) takes the namespace it is made in.  So a gre device
+	 * is made in the host's under a name of the lab's (group: the undo
+	 * finds it), then moved and renamed.
+	 */
+	move = op->ns != 0 && strstr(req.kind, "gre") != NULL;
+	if (op->ns == 0 || move)
 		req.group = a->group;
-	else
+	if (move) {
+		nslab_plan_network_port(a->plan->topo->name, ns_label(a, op->ns), op->ifname, tmp);
+		req.ifname = tmp;
+		req.ifindex = 0;
+	} else if (op->ns != 0) {
 		req.netns_fd = a->rt[op->ns].fd;
+	}
 	/* In an adopted namespace: refuse a name in use, and journal ours to delete it at destroy. */
 	if (a->plan->ns[op->ns].adopted) {
 		char name[PATH_MAX];
@@ -696,6 +709,31 @@ static int do_tunnel(struct apply *a, const struct nslab_op *op, struct nslab_er
 				 : streq(pt->kind, "gre") ? "GRE tunnel"
 							  : "dummy",
 				 tunnel_module(req.kind), tunnel_module(req.kind));
+	/*
+	 * Loading ip_gre, ipip, sit … makes fallback devices (gre0, tunl0 …)
+	 * in every namespace unless net.core.fb_tunnels_only_for_init_net
+	 * says otherwise: they take the indexes nslab gives.
+	 */
+	if (r == -EEXIST && op->ifindex > 0)
+		return nslab_err(err, EEXIST,
+				 "%s: RTM_NEWLINK: File exists (the name, or interface index %d, "
+				 "is taken in the node's namespace)\n"
+				 "hint: fallback tunnel devices such as gre0 take indexes in every "
+				 "new namespace: sysctl -w net.core.fb_tunnels_only_for_init_net=1 "
+				 "before the tunnel modules load",
+				 label, op->ifindex);
+	if (r >= 0 && move) {
+		int idx = 0;
+
+		r = ns_ifindex(a, 0, tmp, &idx, err);
+		nslab_link_req_init(&req);
+		req.ifindex = idx;
+		req.ifname = op->ifname; /* the new name, once moved */
+		req.netns_fd = a->rt[op->ns].fd;
+		if (r >= 0)
+			r = nslab_nl_request(a->rt[0].nl, nslab_msg_newlink, &req, label, NULL,
+					     NULL, err);
+	}
 	if (r < 0 || op->ns != 0)
 		return r;
 	return set_alias(a, op->ifname, false, err);

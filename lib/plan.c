@@ -449,7 +449,12 @@ static int plan_tunnels(struct builder *b, struct nslab_error *err)
 		};
 		op->node = &t->nodes[tn->ep.node];
 		op->ifname = tn->ep.ifname;
-		op->ifindex = new_ifindex(plan, ns);
+		/*
+		 * A GRE device keeps the namespace it is made in as its
+		 * underlay: deploy makes it in the host's and moves it, and
+		 * the kernel chooses its index there (later steps go by name).
+		 */
+		op->ifindex = tn->type == NSLAB_LINK_GRE ? 0 : new_ifindex(plan, ns);
 		op->mac = tn->ep.mac;
 		op->mtu = tn->mtu;
 		op->tunnel = pt;

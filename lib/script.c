@@ -309,8 +309,9 @@ static void render_tunnel(struct script *s, const struct nslab_op *op)
 {
 	const struct nslab_plan_tunnel *pt = op->tunnel;
 	bool vxlan = streq(pt->kind, "vxlan"), v6 = pt->remote && strchr(pt->remote, ':');
-	bool derive = vxlan && pt->mtu == 0;
+	bool derive = vxlan && pt->mtu == 0, move;
 	const char *kind = pt->kind;
+	char tmp[16];
 
 	if (pt->remote)
 		emit(s, "# %s:%s: %s to %C\n", ns_label(s, op->ns), op->ifname, pt->kind,
@@ -333,12 +334,16 @@ static void render_tunnel(struct script *s, const struct nslab_op *op)
 	}
 	if (streq(kind, "gre") && v6)
 		kind = "ip6gre";
-	emit(s, "ip link add name %q", op->ifname);
-	if (op->ns > 0)
+	/* A gre device's underlay is where it is made: made here, then moved (as deploy). */
+	move = op->ns > 0 && strstr(kind, "gre");
+	if (move)
+		nslab_plan_network_port(s->plan->topo->name, ns_label(s, op->ns), op->ifname, tmp);
+	emit(s, "ip link add name %q", move ? tmp : op->ifname);
+	if (op->ns > 0 && !move)
 		emit(s, " netns %q", ns_name(s, op->ns));
 	if (op->ifindex > 0)
 		emit(s, " index %d", op->ifindex);
-	if (op->ns == 0)
+	if (op->ns == 0 || move)
 		emit(s, " group %u", s->group);
 	if (derive)
 		emit(s, " mtu \"$mtu\"");
@@ -366,6 +371,9 @@ static void render_tunnel(struct script *s, const struct nslab_op *op)
 	if (vxlan)
 		emit(s, pt->learning ? " learning" : " nolearning");
 	emit(s, "\n");
+	if (move)
+		emit(s, "ip link set dev %q netns %q name %q\n", tmp, ns_name(s, op->ns),
+		     op->ifname);
 	if (op->ns == 0)
 		emit(s, "ip link set dev %q alias %q\n", op->ifname, s->plan->mark);
 }

@@ -141,15 +141,15 @@ static void test_plan(void)
 	}
 	is_int(n_tunnel, 4, "one TUNNEL step per file tunnel");
 	ok(first_tunnel > last_veth, "TUNNEL steps after the VETH steps (their phase)");
-	/* r1 (ns 1): lo 1, eth1 2, then dummy0 3, vx0 4, gre1 5; sw (ns 2): br0 2, p1 3, vx1 4. */
+	/* r1 (ns 1): lo 1, eth1 2, then dummy0 3, vx0 4, gre1 by name (0); sw (ns 2): br0 2, p1 3, vx1 4. */
 	is_str(steps,
 	       "tunnel r1:dummy0/1/3 dummy id=0 port=0 mtu=0; "
 	       "tunnel r1:vx0/1/4 vxlan id=42 port=14789 mtu=1450; "
 	       "tunnel sw:vx1/2/4 vxlan id=43 port=14789 mtu=0 master; "
-	       "tunnel r1:gre1/1/5 gre id=7 port=0 mtu=0; "
-	       "up dummy0/3; up vx0/4; up vx1/4 master; up gre1/5; "
+	       "tunnel r1:gre1/1/0 gre id=7 port=0 mtu=0; "
+	       "up dummy0/3; up vx0/4; up vx1/4 master; up gre1/0; "
 	       "addr dummy0/3 15.15.15.15/32; addr vx0/4 10.0.0.1/24; "
-	       "addr gre1/5 192.168.0.1/30; netem vx0/4",
+	       "addr gre1/0 192.168.0.1/30; netem vx0/4",
 	       "devices, ifindexes, parameters, then up (a switch's into br0), addresses, netem");
 	nslab_plan_free(plan);
 
