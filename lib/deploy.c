@@ -36,6 +36,8 @@ struct bridge_rt {
 
 struct apply {
 	const struct nslab_plan *plan;
+	struct nslab_plan *plan_rw; /* the same, to shift its indexes (first_ifindex) */
+	int first_ifindex; /* the first free index in a new namespace, from the 1st */
 	const struct nslab_deploy_opts *opts;
 	struct nslab_state *st;
 	struct ns_rt *rt;
@@ -170,6 +172,16 @@ bool lab_node_sets(const struct nslab_node *n, const char *key)
  * which resolves against the current thread's namespace.  Only sysctls of
  * devices that do not exist yet wait for the sysctl phase.
  */
+static int max_ifindex_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nslab_link_info li;
+	int *max = data;
+
+	if (nslab_link_parse(nlh, &li) == 0 && li.ifindex > *max)
+		*max = li.ifindex;
+	return 0;
+}
+
 static int netns_inside(void *data, struct nslab_error *err)
 {
 	struct netns_inside *in = data;
@@ -182,6 +194,24 @@ static int netns_inside(void *data, struct nslab_error *err)
 	r = nslab_nl_open(&in->rt->nl, err);
 	if (r < 0)
 		return r;
+	/*
+	 * Kernel quirk: with ip_gre, ipip, sit ... loaded and
+	 * net.core.fb_tunnels_only_for_init_net 0 (the default), every new
+	 * namespace is born with fallback tunnels (gre0, tunl0 ...) on indexes
+	 * 2, 3 ...: the indexes the plan chose.  Look once, in the first.
+	 */
+	if (in->probe) {
+		struct nslab_link_req lreq;
+		int max = 1;
+
+		nslab_link_req_init(&lreq);
+		lreq.dump = true;
+		r = nslab_nl_request(in->rt->nl, nslab_msg_getlink, &lreq, "dump links",
+				     max_ifindex_cb, &max, err);
+		if (r < 0)
+			return r;
+		a->first_ifindex = max + 1;
+	}
 	r = nslab_sysctl_open_net(in->proc_mnt, &net, err);
 	if (r < 0)
 		return r;
@@ -1180,6 +1210,9 @@ static int apply_plan(struct apply *a, struct nslab_error *err)
 				end++;
 			r = netns_phase(a, i, end, a->workers, err);
 			i = end;
+			/* Before any op uses an index: see netns_inside(). */
+			if (r >= 0 && a->first_ifindex > 2)
+				nslab_plan_shift_ifindexes(a->plan_rw, a->first_ifindex);
 			continue;
 		}
 		for (; i < plan->n_ops && r >= 0; i++, a->done++) {
@@ -1301,6 +1334,7 @@ int nslab_lab_deploy(const struct nslab_topo *topo, const struct nslab_deploy_op
 		return r;
 	}
 	a.plan = plan;
+	a.plan_rw = plan;
 	a.opts = opts;
 	a.st = st;
 	a.total = plan->n_ops;

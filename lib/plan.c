@@ -51,6 +51,32 @@ struct builder {
 	int *tn_ifindex; /* per file tunnel: the ifindex chosen for it */
 };
 
+static void shift(const struct nslab_plan *plan, int ns, int *ifindex, int delta)
+{
+	/* lo (1) stays; 0 means "the kernel's choice" or "by name". */
+	if (ns > 0 && !plan->ns[ns].adopted && *ifindex >= 2)
+		*ifindex += delta;
+}
+
+void nslab_plan_shift_ifindexes(struct nslab_plan *plan, int first)
+{
+	int delta = first - 2;
+
+	if (delta <= 0)
+		return;
+	for (size_t i = 0; i < plan->n_ops; i++) {
+		struct nslab_op *op = &plan->ops[i];
+
+		shift(plan, op->ns, &op->ifindex, delta);
+		shift(plan, op->ns, &op->master_ifindex, delta);
+		shift(plan, op->peer_ns, &op->peer_ifindex, delta);
+		shift(plan, op->peer_ns, &op->peer_master_ifindex, delta);
+	}
+	for (size_t i = 1; i < plan->n_ns; i++)
+		if (!plan->ns[i].adopted)
+			plan->ns[i].next_ifindex += delta;
+}
+
 int nslab_plan_node_ns(const struct nslab_plan *plan, const struct nslab_node *node)
 {
 	for (size_t i = 1; i < plan->n_ns; i++)
@@ -1058,7 +1084,8 @@ static int plan_mh_tunnels(struct builder *b, struct nslab_error *err)
 			     streq(v->peer_master, tu->master)))
 				v->tunnel = tu->tunnel;
 		}
-		if (v->tunnel && ((v->link && !v->link->mtu_set) || (v->network && !v->network->mtu_set)))
+		if (v->tunnel &&
+		    ((v->link && !v->link->mtu_set) || (v->network && !v->network->mtu_set)))
 			v->mtu = 0; /* deploy: the tunnels' */
 	}
 	return 0;

@@ -176,6 +176,15 @@ void nslab_plan_free(struct nslab_plan *plan);
  */
 void nslab_plan_network_port(const char *lab, const char *node, const char *ifname, char *buf);
 
+/*
+ * nslab_plan_shift_ifindexes() - move every index the plan chose in its own
+ * namespaces (2, 3, ...) up to start at @first.  Deploy calls it when a new
+ * namespace already holds devices of the kernel's own beyond lo: the
+ * fallback tunnels (gre0, tunl0, sit0 ...) that loaded tunnel modules put in
+ * every namespace unless net.core.fb_tunnels_only_for_init_net is set.
+ */
+void nslab_plan_shift_ifindexes(struct nslab_plan *plan, int first);
+
 /* Index in plan->ns of the namespace that holds @node's interfaces (0: host). */
 int nslab_plan_node_ns(const struct nslab_plan *plan, const struct nslab_node *node);
 
