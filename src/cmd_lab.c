@@ -375,9 +375,10 @@ int cmd_destroy(int argc, char **argv)
 		/* --host H removes H's share only: never another host's held here. */
 		if (host && nslab_lab_host(names[i], &here, &err) == 0 && !streq_ptr(here, host)) {
 			if (here)
-				cli_errorf("lab '%s' here is host %s's share, not host %s's; "
-					   "nothing removed\nhint: nslab destroy --name %s --host %s",
-					   names[i], here, host, names[i], here);
+				cli_errorf(
+					"lab '%s' here is host %s's share, not host %s's; "
+					"nothing removed\nhint: nslab destroy --name %s --host %s",
+					names[i], here, host, names[i], here);
 			else
 				cli_errorf("lab '%s' is deployed whole here, not as host %s's "
 					   "share; nothing removed\nhint: nslab destroy --name %s",
