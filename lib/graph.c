@@ -70,6 +70,7 @@ static int add_node(struct nslab_graph *g, const char *name, size_t *ret)
 	if (GROW(g->nodes, g->nodes_cap, g->n_nodes) < 0)
 		return -ENOMEM;
 	g->nodes[g->n_nodes].name = name;
+	g->nodes[g->n_nodes].host = -1;
 	*ret = g->n_nodes++;
 	return 0;
 }
@@ -118,6 +119,20 @@ static int add_link(struct nslab_graph *g, const struct nslab_link *tl, unsigned
 	return 0;
 }
 
+/* Copy endpoint @ep's file settings into interface @f. */
+static int ep_if(struct nslab_graph_if *f, const struct nslab_endpoint *ep, unsigned int mtu)
+{
+	int r = 0;
+
+	f->mac = ep->mac;
+	f->mtu = mtu;
+	for (size_t k = 0; k < ep->n_ipv4 && r >= 0; k++)
+		r = add_addr(f, ep->ipv4[k].s);
+	for (size_t k = 0; k < ep->n_ipv6 && r >= 0; k++)
+		r = add_addr(f, ep->ipv6[k].s);
+	return r;
+}
+
 static int file_link(struct nslab_graph *g, const struct nslab_link *tl)
 {
 	size_t l, iface;
@@ -133,12 +148,7 @@ static int file_link(struct nslab_graph *g, const struct nslab_link *tl)
 		if (r < 0)
 			break;
 		f = &g->nodes[ep->node].ifs[iface];
-		f->mac = ep->mac;
-		f->mtu = tl->mtu;
-		for (size_t k = 0; k < ep->n_ipv4 && r >= 0; k++)
-			r = add_addr(f, ep->ipv4[k].s);
-		for (size_t k = 0; k < ep->n_ipv6 && r >= 0; k++)
-			r = add_addr(f, ep->ipv6[k].s);
+		r = ep_if(f, ep, tl->mtu);
 		set_end(g, l, e, ep->node, iface);
 	}
 	return r;
@@ -176,9 +186,99 @@ static int attach_link(struct nslab_graph *g, size_t i, const struct nslab_attac
 	return r;
 }
 
-static int node_lines(struct nslab_graph_node *n)
+static const char *tunnel_type(const struct nslab_tunnel *tn)
 {
-	if (n->node) {
+	switch (tn->type) {
+	case NSLAB_LINK_VXLAN:
+		return "vxlan";
+	case NSLAB_LINK_GRE:
+		return "gre";
+	default:
+		return "dummy";
+	}
+}
+
+const char *nslab_graph_link_type(const struct nslab_graph_link *l)
+{
+	if (l->tunnel)
+		return tunnel_type(l->tunnel);
+	if (!l->link)
+		return "network";
+	return l->link->type == NSLAB_LINK_HOST ? "host" : "veth";
+}
+
+/*
+ * Tunnel @k: its interface on its node, the remote graph node @gn's one
+ * end (named by the tunnel's type), and the cable between them.  The MTU
+ * is 0 when the file gives none (the kernel or the parent decides).
+ */
+static int tunnel_link(struct nslab_graph *g, size_t k, size_t gn)
+{
+	const struct nslab_tunnel *tn = &g->topo->tunnels[k];
+	size_t l, iface, far;
+	int r;
+
+	r = add_link(g, NULL, tn->mtu, &l);
+	if (r >= 0)
+		r = add_if(g, tn->ep.node, tn->ep.ifname, &iface);
+	if (r >= 0)
+		r = add_if(g, gn, tunnel_type(tn), &far);
+	if (r < 0)
+		return r;
+	g->links[l].tunnel = tn;
+	g->nodes[gn].ifs[far].mtu = tn->mtu;
+	r = ep_if(&g->nodes[tn->ep.node].ifs[iface], &tn->ep, tn->mtu);
+	set_end(g, l, 0, tn->ep.node, iface);
+	set_end(g, l, 1, gn, far);
+	return r;
+}
+
+/* A remote: named after its tunnel's end, placed on the host with its address, if any. */
+static int add_remote(struct nslab_graph *g, size_t k)
+{
+	const struct nslab_topo *t = g->topo;
+	const struct nslab_tunnel *tn = &t->tunnels[k];
+	char *name = xasprintf("%s:%s", t->nodes[tn->ep.node].name, tn->ep.ifname);
+	struct nslab_graph_node *n;
+	size_t idx;
+
+	if (!name || add_node(g, name, &idx) < 0) {
+		free(name);
+		return -ENOMEM;
+	}
+	n = &g->nodes[idx];
+	n->own_name = name;
+	n->tunnel = tn;
+	n->shape = NSLAB_GRAPH_SHAPE_REMOTE;
+	for (size_t h = 0; h < t->n_hosts && tn->remote; h++)
+		if (streq(t->hosts[h].address, tn->remote))
+			n->host = (int)h;
+	return 0;
+}
+
+/* "vxlan 42" / "192.168.0.2", "gre key 7" / its remote, "dummy" / "no far end". */
+static void remote_lines(struct nslab_graph_node *n)
+{
+	const struct nslab_tunnel *tn = n->tunnel;
+
+	if (tn->type == NSLAB_LINK_VXLAN)
+		n->lines[0] = xasprintf("vxlan %u", tn->vni);
+	else if (tn->type == NSLAB_LINK_GRE && tn->vni)
+		n->lines[0] = xasprintf("gre key %u", tn->vni);
+	else
+		n->lines[0] = strdup(tunnel_type(tn));
+	n->n_lines = 1;
+	if (tn->type == NSLAB_LINK_DUMMY)
+		n->lines[n->n_lines++] = strdup("no far end");
+	else if (tn->remote)
+		n->lines[n->n_lines++] = strdup(tn->remote);
+}
+
+static int node_lines(const struct nslab_topo *t, struct nslab_graph_node *n)
+{
+	if (n->tunnel) {
+		remote_lines(n);
+	} else if (n->node) {
 		n->lines[0] = strdup(n->name);
 		n->lines[1] = strdup(nslab_kind_to_string(n->node->kind));
 		n->n_lines = 2;
@@ -189,6 +289,8 @@ static int node_lines(struct nslab_graph_node *n)
 		if (n->net->subnet6)
 			n->lines[n->n_lines++] = strdup(n->net->subnet6);
 	}
+	if (n->host >= 0 && (size_t)n->host < t->n_hosts)
+		n->lines[n->n_lines++] = xasprintf("@%s", t->hosts[n->host].name);
 	for (size_t k = 0; k < n->n_lines; k++)
 		if (!n->lines[k])
 			return -ENOMEM;
@@ -202,7 +304,7 @@ static int end_lines(struct nslab_graph *g, struct nslab_graph_end *e)
 	const struct nslab_graph_if *f = &n->ifs[e->iface];
 	size_t k;
 
-	if (!n->node) /* a network's port: named by a hash, not worth a label */
+	if (!n->node) /* a network's port (named by a hash), a remote: no label */
 		return 0;
 	e->lines[e->n_lines++] = strdup(f->name);
 	for (k = 0; k < f->n_addrs && k < END_ADDRS_MAX; k++)
@@ -231,6 +333,7 @@ int nslab_graph_build(const struct nslab_topo *topo, struct nslab_graph **ret,
 			break;
 		g->nodes[idx].node = &topo->nodes[i];
 		g->nodes[idx].shape = kind_shape(topo->nodes[i].kind);
+		g->nodes[idx].host = topo->nodes[i].host;
 	}
 	for (size_t k = 0; k < topo->n_networks && r >= 0; k++) {
 		r = add_node(g, topo->networks[k].name, &idx);
@@ -239,16 +342,20 @@ int nslab_graph_build(const struct nslab_topo *topo, struct nslab_graph **ret,
 		g->nodes[idx].net = &topo->networks[k];
 		g->nodes[idx].shape = NSLAB_GRAPH_SHAPE_SEGMENT;
 	}
+	for (size_t k = 0; k < topo->n_tunnels && r >= 0; k++)
+		r = add_remote(g, k);
 	for (size_t l = 0; l < topo->n_links && r >= 0; l++)
 		r = file_link(g, &topo->links[l]);
 	for (size_t i = 0; i < topo->n_nodes && r >= 0; i++)
 		for (size_t k = 0; k < topo->nodes[i].n_networks && r >= 0; k++)
 			r = attach_link(g, i, &topo->nodes[i].networks[k]);
-	for (size_t i = topo->n_nodes; i < g->n_nodes; i++)
-		for (size_t k = 0; k < g->nodes[i].n_ifs; k++)
+	for (size_t k = 0; k < topo->n_tunnels && r >= 0; k++)
+		r = tunnel_link(g, k, topo->n_nodes + topo->n_networks + k);
+	for (size_t i = topo->n_nodes; i < g->n_nodes && r >= 0; i++)
+		for (size_t k = 0; k < g->nodes[i].n_ifs && g->nodes[i].net; k++)
 			g->nodes[i].ifs[k].name = g->nodes[i].ifs[k].port;
 	for (size_t i = 0; i < g->n_nodes && r >= 0; i++)
-		r = node_lines(&g->nodes[i]);
+		r = node_lines(topo, &g->nodes[i]);
 	for (size_t l = 0; l < g->n_links && r >= 0; l++)
 		for (int e = 0; e < 2 && r >= 0; e++)
 			r = end_lines(g, &g->links[l].end[e]);
@@ -272,6 +379,7 @@ void nslab_graph_free(struct nslab_graph *g)
 			nslab_strv_free(n->ifs[k].live_addrs, n->ifs[k].n_live_addrs);
 		}
 		free(n->ifs);
+		free(n->own_name);
 		for (size_t k = 0; k < n->n_lines; k++)
 			free(n->lines[k]);
 	}

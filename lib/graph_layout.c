@@ -34,6 +34,7 @@ static void size_node(struct nslab_graph_node *n, const struct nslab_graph_metri
 		w += h; /* the points left and right take h/2 each */
 		break;
 	case NSLAB_GRAPH_SHAPE_ELLIPSE:
+	case NSLAB_GRAPH_SHAPE_REMOTE:
 		w *= M_SQRT2; /* the largest box inside an ellipse is 1/sqrt(2) of it */
 		h *= M_SQRT2;
 		break;

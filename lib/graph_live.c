@@ -78,6 +78,8 @@ static int read_node(struct nslab_graph *g, struct nslab_graph_node *n, struct n
 	struct nslab_ifview own = { 0 }, *v = host;
 	int r = 0;
 
+	if (n->tunnel) /* a tunnel's far end: nothing of it is here to read */
+		return 0;
 	if (n->net) {
 		n->state = dev_state(nslab_ifview_find_name(host, n->net->bridge));
 	} else if (n->node->kind == NSLAB_KIND_HOST) {

@@ -23,7 +23,9 @@ static const struct {
 	{ "json", FMT_JSON },
 };
 
-/* Kind name, fill and border colour, by graph node kind. */
+/* Kind name, fill and border colour, by graph node kind; then networks and remotes. */
+#define LOOK_NETWORK NSLAB_KIND_MAX
+#define LOOK_REMOTE (NSLAB_KIND_MAX + 1)
 static const struct {
 	const char *kind, *fill, *stroke;
 } looks[] = {
@@ -32,12 +34,15 @@ static const struct {
 	[NSLAB_KIND_SWITCH] = { "switch", "#dcfce7", "#15803d" },
 	[NSLAB_KIND_HOST] = { "host", "#e5e7eb", "#374151" },
 	[NSLAB_KIND_EXT] = { "ext", "#fce7f3", "#be185d" },
-	[NSLAB_KIND_MAX] = { "network", "#ede9fe", "#6d28d9" },
+	[LOOK_NETWORK] = { "network", "#ede9fe", "#6d28d9" },
+	[LOOK_REMOTE] = { "remote", "#ffffff", "#0e7490" },
 };
 
 static size_t look(const struct nslab_graph_node *n)
 {
-	return n->node && n->node->kind < NSLAB_KIND_MAX ? n->node->kind : NSLAB_KIND_MAX;
+	if (n->tunnel)
+		return LOOK_REMOTE;
+	return n->node && n->node->kind < NSLAB_KIND_MAX ? n->node->kind : LOOK_NETWORK;
 }
 
 const char *graph_kind(const struct nslab_graph_node *n)

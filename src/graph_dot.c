@@ -41,6 +41,8 @@ static const char *dot_shape(const struct nslab_graph_node *n)
 		return "shape=box, peripheries=2";
 	case NSLAB_GRAPH_SHAPE_ELLIPSE:
 		return "shape=ellipse";
+	case NSLAB_GRAPH_SHAPE_REMOTE:
+		return "shape=ellipse, style=\"dashed,filled\", fontsize=9";
 	case NSLAB_GRAPH_SHAPE_ROUND:
 	case NSLAB_GRAPH_SHAPE_MAX:
 		break;
@@ -52,7 +54,8 @@ static bool end_down(const struct nslab_graph *g, const struct nslab_graph_end *
 {
 	enum nslab_graph_state s = g->nodes[e->node].ifs[e->iface].state;
 
-	return g->live && s != NSLAB_GRAPH_UP;
+	/* A remote's end has no state: nothing of it is on this machine. */
+	return g->live && s != NSLAB_GRAPH_UP && s != NSLAB_GRAPH_UNKNOWN;
 }
 
 int graph_render_dot(const struct nslab_graph *g, FILE *f)

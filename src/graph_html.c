@@ -77,6 +77,7 @@ static void shape(FILE *f, const struct nslab_graph_node *n)
 			-w, -w + h, -h, w - h, -h, w, w - h, h, -w + h, h);
 		return;
 	case NSLAB_GRAPH_SHAPE_ELLIPSE:
+	case NSLAB_GRAPH_SHAPE_REMOTE: /* dashed by the style sheet (.k-remote) */
 		fprintf(f, "<ellipse class=\"shape\" rx=\"%.1f\" ry=\"%.1f\"/>", w, h);
 		return;
 	case NSLAB_GRAPH_SHAPE_SEGMENT:
@@ -111,7 +112,10 @@ static bool gone(const struct nslab_graph_node *n)
 
 static bool if_down(const struct nslab_graph *g, const struct nslab_graph_end *e)
 {
-	return g->live && g->nodes[e->node].ifs[e->iface].state != NSLAB_GRAPH_UP;
+	enum nslab_graph_state s = g->nodes[e->node].ifs[e->iface].state;
+
+	/* A remote's end has no state: nothing of it is on this machine. */
+	return g->live && s != NSLAB_GRAPH_UP && s != NSLAB_GRAPH_UNKNOWN;
 }
 
 /* The line of link @l, from inside one shape to inside the other (nodes hide the ends). */
@@ -152,7 +156,10 @@ static void node(FILE *f, const struct nslab_graph *g, size_t i)
 	const struct nslab_graph_node *n = &g->nodes[i];
 
 	fprintf(f, "<g class=\"node k-%s%s\" id=\"node-%zu\" data-type=\"%s\" data-name=\"",
-		graph_kind(n), gone(n) ? " absent" : "", i, n->node ? "node" : "network");
+		graph_kind(n), gone(n) ? " absent" : "", i,
+		n->tunnel ? "remote"
+		: n->node ? "node"
+			  : "network");
 	esc(f, n->name);
 	fprintf(f, "\" transform=\"translate(%.1f,%.1f)\" style=\"--fill:%s;--stroke:%s\">", n->x,
 		n->y, graph_fill(n), graph_stroke(n));
@@ -188,9 +195,8 @@ static int data_block(FILE *f, const struct nslab_graph *g)
 /* One swatch per kind present. */
 static void legend(FILE *f, const struct nslab_graph *g)
 {
-	static const char *const order[] = {
-		"linux", "switch", "bridge", "network", "host", "ext"
-	};
+	static const char *const order[] = { "linux", "switch", "bridge", "network",
+					     "host",  "ext",	"remote" };
 
 	fputs("<span id=\"legend\">", f);
 	for (size_t k = 0; k < ARRAY_SIZE(order); k++)

@@ -12,20 +12,33 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-/* { "node": N, "interface": I } or { "network": N, "interface": I } */
+/* { "node": N, "interface": I }, { "network": N, … } or { "remote": N, … } */
 static json_t *end_ref(const struct nslab_graph *g, size_t node, size_t iface)
 {
 	const struct nslab_graph_node *n = &g->nodes[node];
+	const char *key = n->tunnel ? "remote" : n->node ? "node" : "network";
 
-	return json_pack("{s:s, s:s}", n->node ? "node" : "network", n->name, "interface",
-			 n->ifs[iface].name);
+	return json_pack("{s:s, s:s}", key, n->name, "interface", n->ifs[iface].name);
+}
+
+/* The name of the host where graph node @n is, or null. */
+static json_t *host_json(const struct nslab_graph *g, const struct nslab_graph_node *n)
+{
+	if (n->host < 0 || (size_t)n->host >= g->topo->n_hosts)
+		return json_null();
+	return json_string(g->topo->hosts[n->host].name);
+}
+
+static json_t *uint_or_null(bool set, unsigned int v)
+{
+	return set ? json_integer(v) : json_null();
 }
 
 static json_t *live_if(const struct nslab_graph *g, const struct nslab_graph_if *f)
 {
 	json_t *addrs;
 
-	if (!g->live)
+	if (!g->live || f->state == NSLAB_GRAPH_UNKNOWN) /* a remote's end: none */
 		return json_null();
 	addrs = json_array();
 	for (size_t k = 0; k < f->n_live_addrs; k++)
@@ -64,10 +77,32 @@ static json_t *node_json(const struct nslab_graph *g, size_t i)
 {
 	const struct nslab_graph_node *n = &g->nodes[i];
 
-	return json_pack("{s:s, s:s, s:o, s:o, s:o}", "name", n->name, "kind", graph_kind(n),
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "name", n->name, "kind", graph_kind(n),
 			 "netns", str_or_null(n->node->netns), "state",
-			 str_or_null(nslab_graph_state_to_string(n->state)), "interfaces",
-			 interfaces(g, i));
+			 str_or_null(nslab_graph_state_to_string(n->state)), "host",
+			 host_json(g, n), "interfaces", interfaces(g, i));
+}
+
+/* A tunnel's far end, with the tunnel's settings from the file. */
+static json_t *remote_json(const struct nslab_graph *g, size_t i)
+{
+	const struct nslab_graph_node *n = &g->nodes[i];
+	const struct nslab_tunnel *tn = n->tunnel;
+	bool vxlan = tn->type == NSLAB_LINK_VXLAN, gre = tn->type == NSLAB_LINK_GRE;
+	json_t *label = json_array();
+
+	for (size_t k = 0; k < n->n_lines; k++)
+		json_array_append_new(label, json_string(n->lines[k]));
+	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+			 "s:o, s:o}",
+			 "name", n->name, "kind", graph_kind(n), "type", n->ifs[0].name, "label",
+			 label, "node", g->topo->nodes[tn->ep.node].name, "interface",
+			 tn->ep.ifname, "remote", str_or_null(tn->remote), "local",
+			 str_or_null(tn->local), "vni", uint_or_null(vxlan, tn->vni), "key",
+			 uint_or_null(gre && tn->vni, tn->vni), "port",
+			 uint_or_null(vxlan, tn->port), "parent", str_or_null(tn->parent), "ttl",
+			 uint_or_null(tn->ttl, tn->ttl), "host", host_json(g, n), "state",
+			 json_null(), "interfaces", interfaces(g, i));
 }
 
 static json_t *network_json(const struct nslab_graph *g, size_t i)
@@ -83,32 +118,33 @@ static json_t *network_json(const struct nslab_graph *g, size_t i)
 			 interfaces(g, i));
 }
 
-static const char *link_type(const struct nslab_graph_link *l)
-{
-	if (!l->link)
-		return "network";
-	return l->link->type == NSLAB_LINK_HOST ? "host" : "veth";
-}
-
 json_t *graph_json(const struct nslab_graph *g)
 {
 	json_t *nodes = json_array(), *nets = json_array(), *links = json_array();
+	json_t *remotes = json_array();
 
-	for (size_t i = 0; i < g->n_nodes; i++)
-		json_array_append_new(g->nodes[i].node ? nodes : nets,
-				      g->nodes[i].node ? node_json(g, i) : network_json(g, i));
+	for (size_t i = 0; i < g->n_nodes; i++) {
+		const struct nslab_graph_node *n = &g->nodes[i];
+
+		if (n->tunnel)
+			json_array_append_new(remotes, remote_json(g, i));
+		else if (n->node)
+			json_array_append_new(nodes, node_json(g, i));
+		else
+			json_array_append_new(nets, network_json(g, i));
+	}
 	for (size_t l = 0; l < g->n_links; l++) {
 		const struct nslab_graph_link *k = &g->links[l];
 
 		json_array_append_new(links,
-				      json_pack("{s:s, s:i, s:[o, o]}", "type", link_type(k), "mtu",
-						(int)k->mtu, "ends",
-						end_ref(g, k->end[0].node, k->end[0].iface),
+				      json_pack("{s:s, s:i, s:[o, o]}", "type",
+						nslab_graph_link_type(k), "mtu", (int)k->mtu,
+						"ends", end_ref(g, k->end[0].node, k->end[0].iface),
 						end_ref(g, k->end[1].node, k->end[1].iface)));
 	}
-	return json_pack("{s:i, s:s, s:b, s:o, s:o, s:o}", "version", GRAPH_JSON_VERSION, "lab",
-			 g->topo->name, "live", g->live, "nodes", nodes, "networks", nets, "links",
-			 links);
+	return json_pack("{s:i, s:s, s:b, s:o, s:o, s:o, s:o}", "version", GRAPH_JSON_VERSION,
+			 "lab", g->topo->name, "live", g->live, "nodes", nodes, "networks", nets,
+			 "remotes", remotes, "links", links);
 }
 
 int graph_render_json(const struct nslab_graph *g, FILE *f)

@@ -66,6 +66,9 @@ static void shape_open_close(const struct nslab_graph_node *n, const char **o, c
 	case NSLAB_GRAPH_SHAPE_ELLIPSE:
 		*o = "([", *c = "])";
 		return;
+	case NSLAB_GRAPH_SHAPE_REMOTE:
+		*o = "((", *c = "))";
+		return;
 	case NSLAB_GRAPH_SHAPE_ROUND:
 	case NSLAB_GRAPH_SHAPE_MAX:
 		break;
@@ -75,7 +78,10 @@ static void shape_open_close(const struct nslab_graph_node *n, const char **o, c
 
 static bool not_up(const struct nslab_graph *g, const struct nslab_graph_end *e)
 {
-	return g->live && g->nodes[e->node].ifs[e->iface].state != NSLAB_GRAPH_UP;
+	enum nslab_graph_state s = g->nodes[e->node].ifs[e->iface].state;
+
+	/* A remote's end has no state: nothing of it is on this machine. */
+	return g->live && s != NSLAB_GRAPH_UP && s != NSLAB_GRAPH_UNKNOWN;
 }
 
 /* "class n0,n4 linux" for every node of kind @kind, if any. */
@@ -98,9 +104,8 @@ static void mm_class(FILE *f, const struct nslab_graph *g, const char *kind, boo
 
 int graph_render_mermaid(const struct nslab_graph *g, FILE *f)
 {
-	static const char *const kinds[] = {
-		"linux", "bridge", "switch", "host", "ext", "network"
-	};
+	static const char *const kinds[] = { "linux", "bridge",	 "switch", "host",
+					     "ext",   "network", "remote" };
 
 	fputs("graph LR\n", f);
 	fputs("    %% nslab graph of lab ", f);
@@ -128,6 +133,7 @@ int graph_render_mermaid(const struct nslab_graph *g, FILE *f)
 	}
 	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
 		struct nslab_graph_node probe = { 0 };
+		struct nslab_tunnel tun = { 0 };
 		struct nslab_network net = { 0 };
 		struct nslab_node node = { 0 };
 
@@ -135,11 +141,13 @@ int graph_render_mermaid(const struct nslab_graph *g, FILE *f)
 		if (k < 5) {
 			node.kind = (enum nslab_kind)nslab_kind_from_string(kinds[k]);
 			probe.node = &node;
-		} else {
+		} else if (k == 5) {
 			probe.net = &net;
+		} else {
+			probe.tunnel = &tun;
 		}
-		fprintf(f, "    classDef %s fill:%s,stroke:%s\n", kinds[k], graph_fill(&probe),
-			graph_stroke(&probe));
+		fprintf(f, "    classDef %s fill:%s,stroke:%s%s\n", kinds[k], graph_fill(&probe),
+			graph_stroke(&probe), probe.tunnel ? ",stroke-dasharray:4" : "");
 	}
 	fputs("    classDef absent stroke:#dc2626,stroke-dasharray:4,color:#6b7280\n", f);
 	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++)

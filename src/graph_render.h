@@ -8,7 +8,10 @@
 
 #include "nslab/graph.h"
 
-/* "linux", "bridge", "switch", "host", "ext", or "network" for a network segment. */
+/*
+ * "linux", "bridge", "switch", "host", "ext", "network" for a network
+ * segment, or "remote" for a tunnel's far end.
+ */
 const char *graph_kind(const struct nslab_graph_node *n);
 
 /* Fill and border colours ("#rrggbb") of a kind, the same in every format. */

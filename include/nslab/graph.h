@@ -31,6 +31,7 @@ enum nslab_graph_shape {
 	NSLAB_GRAPH_SHAPE_SEGMENT, /* bridge, network: a bus bar */
 	NSLAB_GRAPH_SHAPE_BOX, /* host: double-bordered box */
 	NSLAB_GRAPH_SHAPE_ELLIPSE, /* ext */
+	NSLAB_GRAPH_SHAPE_REMOTE, /* a tunnel's far end: dashed ellipse */
 	NSLAB_GRAPH_SHAPE_MAX,
 };
 
@@ -60,25 +61,36 @@ struct nslab_graph_if {
 };
 
 /**
- * struct nslab_graph_node - a topology node or a network segment
- * @node:	the topology's node, or NULL for a network
+ * struct nslab_graph_node - a topology node, a network segment, or the far
+ * end of a one-ended link (`type: vxlan|gre|dummy`): a "remote"
+ * @node:	the topology's node, or NULL
  * @net:	the topology's network (`networks:` or `mgmt`), or NULL
- * @lines:	label text: the name, then the kind (a network's subnets)
+ * @tunnel:	a remote's tunnel, or NULL; its name is "NODE:IFACE" of the
+ *		tunnel's own end
+ * @host:	index in topo->hosts where the node is placed, or -1 (no
+ *		`hosts:`, a stretched bridge or switch, a network); for a
+ *		remote, the host whose address is the tunnel's remote
+ * @lines:	label text: the name, then the kind (a network's subnets; a
+ *		remote's type and VNI or key, then its remote address), then
+ *		"@HOST" when @host is set
  * @ifs:	a node's link ends and network attachments; a network's (and a
- *		bridge node's) ports
+ *		bridge node's) ports; a remote's one end, named by its type
  * @x, @y, @w, @h:	layout: the box's centre and size (shape and label)
  */
 struct nslab_graph_node {
 	const char *name;
 	const struct nslab_node *node;
 	const struct nslab_network *net;
+	const struct nslab_tunnel *tunnel;
+	int host;
 	enum nslab_graph_shape shape;
-	char *lines[3];
+	char *lines[4];
 	size_t n_lines;
 	struct nslab_graph_if *ifs;
 	size_t n_ifs, ifs_cap;
 	enum nslab_graph_state state;
 	double x, y, w, h;
+	char *own_name; /* private: a remote's name, which @name points to */
 };
 
 /**
@@ -98,10 +110,11 @@ struct nslab_graph_end {
 	double x, y, w, h;
 };
 
-/* A cable: a link of the file, or a node's place on a network. */
+/* A cable: a link of the file, a node's place on a network, or a tunnel to its remote. */
 struct nslab_graph_link {
 	struct nslab_graph_end end[2];
-	const struct nslab_link *link; /* NULL: a network attachment */
+	const struct nslab_link *link; /* NULL: a network attachment or a tunnel */
+	const struct nslab_tunnel *tunnel; /* end[0] the node's, end[1] the remote's */
 	unsigned int mtu;
 };
 
@@ -123,13 +136,17 @@ struct nslab_graph {
 
 /**
  * nslab_graph_build() - the graph of @topo: its nodes in file order, then
- * its networks; its links, then each node's networks in node order.
+ * its networks, then one remote per tunnel; its links, then each node's
+ * networks in node order, then the tunnels.
  * Borrows @topo.  *@ret belongs to the caller (nslab_graph_free()).
  */
 int nslab_graph_build(const struct nslab_topo *topo, struct nslab_graph **ret,
 		      struct nslab_error *err);
 
 void nslab_graph_free(struct nslab_graph *g);
+
+/* "veth", "host", "network" (a node's place on one), "vxlan", "gre" or "dummy". */
+const char *nslab_graph_link_type(const struct nslab_graph_link *l);
 
 /**
  * nslab_graph_read_live() - add the kernel's view of a deployed lab: which

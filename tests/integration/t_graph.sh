@@ -8,7 +8,12 @@
 # the real Mermaid parser when MERMAID_JS names a mermaid.min.js); JSON has
 # the documented shape and counts; on a deployed lab JSON and HTML show live
 # state, including a link taken down with `ip link set`.
-# Screenshots go to tests/artifacts/graph-3.png and graph-50.png.
+# Issue 5 with issue 6's one-ended links and hosts: a lab with a vxlan, a
+# gre and a dummy link and two hosts draws each tunnel to a "remote" node
+# (DOT through `dot -Tsvg`, Mermaid, JSON `remotes` and `host`, HTML through
+# the Chromium checks), and a deployed vxlan's state is read like any other.
+# Screenshots go to tests/artifacts/graph-3.png, graph-50.png and
+# graph-tunnels.png.
 . "$(dirname "$0")/lib.sh"
 require_nslab
 
@@ -38,6 +43,34 @@ topology:
       ipv4: ["10.66.1.1/24", ""]
     - endpoints: ["r2:eth2", "sw:p2"]
       ipv4: ["10.66.1.2/24", ""]
+Y
+TUN=$T/tun.nslab.yml
+cat >"$TUN" <<'Y'
+name: tun
+hosts:
+  a: {address: 192.168.50.1}
+  b: {address: 192.168.50.2}
+topology:
+  nodes:
+    r1: {host: a}
+    r2: {host: b}
+    sw: {kind: switch}
+  links:
+    - endpoints: ["r1:eth1", "sw:p1"]
+      ipv4: ["10.70.0.1/24", ""]
+    - endpoints: ["r2:eth1", "sw:p2"]
+      ipv4: ["10.70.0.2/24", ""]
+    - type: vxlan
+      endpoint: {node: r1, interface: vx0, ipv4: 10.71.0.1/24}
+      remote: 192.168.50.2
+      vni: 4242
+    - type: gre
+      endpoint: {node: r2, interface: gre1, ipv4: 10.72.0.1/30}
+      local: 192.168.50.2
+      remote: 192.168.0.9
+      key: 7
+    - type: dummy
+      endpoint: {node: r1, interface: dummy0, ipv4: 15.15.15.15/32}
 Y
 BIG=$T/big.nslab.yml
 python3 "$FIXTURES/graph_gen.py" big 50 10.67 >"$BIG"
@@ -97,7 +130,7 @@ check_eq "-o leaves no temporary file beside the output" "big.json" "$(cd "$T" &
 
 # ------------------------------------------------------------ DOT
 if [ "$have_dot" = 1 ]; then
-	for f in "$REPO"/examples/*.yml "$TRI" "$BIG"; do
+	for f in "$REPO"/examples/*.yml "$TRI" "$BIG" "$TUN"; do
 		b=$(basename "$f")
 		"$NSLAB" graph -t "$f" --format dot >"$T/g.dot" 2>"$T/g.err"
 		check_eq "dot of $b: nslab exits 0" 0 "$?" || diag "$(cat "$T/g.err")"
@@ -106,9 +139,23 @@ if [ "$have_dot" = 1 ]; then
 		check_eq "dot -Tsvg accepts the graph of $b" "0" "$rc$(grep -i -m1 'error\|warning' "$T/dot.err")"
 		"$NSLAB" graph -t "$f" --format json >"$T/g.json"
 		check_eq "the SVG of $b has every node and link" \
-			"$(py "$T/g.json" 'print(len(d["nodes"]) + len(d["networks"]), len(d["links"]))')" \
+			"$(py "$T/g.json" 'print(len(d["nodes"]) + len(d["networks"]) + len(d["remotes"]), len(d["links"]))')" \
 			"$(grep -c 'class="node"' "$T/g.svg") $(grep -c 'class="edge"' "$T/g.svg")"
 	done
+	"$NSLAB" graph -t "$TUN" --format dot | dot -Tsvg >"$T/tun.svg"
+	check_eq "the SVG of the tunnel lab: nodes with their hosts, each remote named and dashed" \
+		"r1|linux|@a; r2|linux|@b; sw|switch; vxlan 4242|192.168.50.2|@b dashed; gre key 7|192.168.0.9 dashed; dummy|no far end dashed" \
+		"$(python3 - "$T/tun.svg" <<'PY'
+import sys, xml.etree.ElementTree as ET
+S = "{http://www.w3.org/2000/svg}"
+nodes = {}
+for g in ET.parse(sys.argv[1]).getroot().iter(S + "g"):
+    if g.get("class") == "node":
+        dashed = any(e.get("stroke-dasharray") for e in g.iter(S + "ellipse"))
+        nodes[int(g.find(S + "title").text[1:])] = "|".join(t.text for t in g.iter(S + "text")) + (" dashed" if dashed else "")
+print("; ".join(nodes[k] for k in sorted(nodes)))
+PY
+)"
 else
 	diag "SKIP DOT checks: graphviz (dot) is not installed (apt-get install graphviz)"
 fi
@@ -117,7 +164,7 @@ fi
 mjs=()
 [ -n "${MERMAID_JS:-}" ] && [ -f "$MERMAID_JS" ] && [ "$have_chromium" = 1 ] && mjs=(--mermaid-js "$MERMAID_JS")
 [ ${#mjs[@]} = 0 ] && diag "Mermaid: checked by the subset validator only (no MERMAID_JS=mermaid.min.js given)"
-for f in "$REPO"/examples/*.yml "$TRI" "$BIG"; do
+for f in "$REPO"/examples/*.yml "$TRI" "$BIG" "$TUN"; do
 	b=$(basename "$f")
 	"$NSLAB" graph -t "$f" --format mermaid >"$T/g.mmd"
 	check "mermaid of $b is valid" python3 "$MC" "$T/g.mmd" "${mjs[@]}"
@@ -175,6 +222,87 @@ PY
 else
 	diag "SKIP Chromium checks: chromium is not installed (apt-get install chromium)"
 fi
+
+# ------------------------------------------------------------ tunnels and hosts
+run_nslab graph -t "$TUN" --format json
+check_eq "json of the tunnel lab exits 0" 0 "$RC" || diag "$ERR"
+printf '%s' "$OUT" >"$T/tun.json"
+check_eq "json: still version 1; nodes, networks, one remote per tunnel, links" "1 3 0 3 5" \
+	"$(py "$T/tun.json" 'print(d["version"], len(d["nodes"]), len(d["networks"]), len(d["remotes"]), len(d["links"]))')"
+check_eq "json: each node's host (null for the switch, stretched)" "r1=a r2=b sw=None" \
+	"$(py "$T/tun.json" 'print(*["%s=%s" % (n["name"], n["host"]) for n in d["nodes"]])')"
+check_eq "json: the remotes: name, kind, type, label, host" \
+	"r1:vx0 remote vxlan [vxlan 4242/192.168.50.2/@b] b|r2:gre1 remote gre [gre key 7/192.168.0.9] None|r1:dummy0 remote dummy [dummy/no far end] None" \
+	"$(py "$T/tun.json" 'print("|".join("%s %s %s [%s] %s" % (r["name"], r["kind"], r["type"], "/".join(r["label"]), r["host"]) for r in d["remotes"]))')"
+check_eq "json: the tunnels' settings" "4242 14789 None 192.168.50.2|None None 7 192.168.0.9|None None None None" \
+	"$(py "$T/tun.json" 'print("|".join("%s %s %s %s" % (r["vni"], r["port"], r["key"], r["remote"]) for r in d["remotes"]))')"
+check_eq "json: link types" "veth veth vxlan gre dummy" "$(py "$T/tun.json" 'print(*[l["type"] for l in d["links"]])')"
+check_eq "json: r1's interfaces, the tunnels' peers being their remotes" \
+	"eth1 10.70.0.1/24 node=sw|vx0 10.71.0.1/24 remote=r1:vx0|dummy0 15.15.15.15/32 remote=r1:dummy0" \
+	"$(py "$T/tun.json" '
+r1 = d["nodes"][0]
+print("|".join("%s %s %s" % (f["name"], " ".join(f["ipv4"]), "remote=" + f["peer"]["remote"] if "remote" in f["peer"] else "node=" + f["peer"]["node"]) for f in r1["interfaces"]))')"
+check_eq "json: every link end names an existing interface (remotes too)" ok "$(py "$T/tun.json" '
+ifs = {(k + ":" + n["name"], f["name"]) for k in ("node", "remote") for n in d[k + "s"] for f in n["interfaces"]}
+ends = [(k + ":" + e[k], e["interface"]) for l in d["links"] for e in l["ends"] for k in ("node", "remote") if k in e]
+print("ok" if len(ends) == 10 and all(e in ifs for e in ends) else ends)')"
+check_eq "json: a lab without hosts or tunnels: host null, no remotes" "None None None []" \
+	"$(py "$T/tri.json" 'print(*[n["host"] for n in d["nodes"]], d["remotes"])')"
+"$NSLAB" graph -t "$TUN" --format mermaid >"$T/tun.mmd"
+check_match "mermaid: the vxlan remote is a circle with its VNI, address and host" \
+	'^    n3\(\("vxlan 4242<br/>192\.168\.50\.2<br/>#64;b"\)\)$' "$(cat "$T/tun.mmd")"
+check_match "mermaid: r1 labelled with its host, the remotes dashed" \
+	'n0\("r1<br/>linux<br/>#64;a"\).*classDef remote [^ ]*stroke-dasharray.*class n3,n4,n5 remote' "$(tr '\n' ' ' <"$T/tun.mmd")"
+run_nslab graph -t "$TUN" --format html -o "$T/tun.html"
+check_eq "html of the tunnel lab" 0 "$RC" || diag "$ERR"
+check_eq "html: the three remotes are drawn as such" 3 "$(grep -c 'class="node k-remote" .*data-type="remote"' "$T/tun.html")"
+if [ "$have_chromium" = 1 ]; then
+	python3 "$GC" "$T/tun.html" --screenshot "$ART/graph-tunnels.png" >"$T/ct.json" 2>&1
+	check_eq "Chromium: the tunnel page has no problem" "0" "$?$(py "$T/ct.json" 'print("".join(" " + p for p in d.get("problems", [d.get("error")])[:5]))' 2>&1)"
+	check_eq "... 6 nodes (3 of them remotes) checked, 7 end labels" "6 7" "$(py "$T/ct.json" 'print(d["nodes"], d["ends"])')"
+	check_eq "... hovering r1 lists its tunnels with their remotes, and its host" "eth1,vx0,dummy0 True True" \
+		"$(py "$T/ct.json" 'p = [x for x in d["panel"] if x["node"] == "r1"][0]; print(",".join(p["rows"]), "remote vxlan 4242 192.168.50.2 @b" in p["text"], "host a" in p["text"])')"
+	check_eq "... hovering a remote shows its one end and whose it is" "dummy True" \
+		"$(py "$T/ct.json" 'p = [x for x in d["panel"] if x["node"] == "r1:dummy0"][0]; print(",".join(p["rows"]), "r1:dummy0" in p["text"])')"
+	sed 's/>vxlan 4242</>vxlan 9</' "$T/tun.html" >"$T/tun-bad.html"
+	python3 "$GC" "$T/tun-bad.html" >"$T/ctb.json" 2>&1
+	check_eq "a page whose remote does not say its label fails the check" 1 "$?"
+	check_match "... naming the remote" 'label of r1:vx0 does not say its name' "$(cat "$T/ctb.json")"
+fi
+
+# A deployed vxlan: its state is read like any other interface's; its remote has none.
+ip link add gtun0 type veth peer name gtun1
+ip addr add 10.201.0.1/24 dev gtun0
+ip link set gtun0 up
+ip link set gtun1 up
+VX=$T/vx.nslab.yml
+cat >"$VX" <<'Y'
+name: gvx
+topology:
+  nodes: {r1: {}}
+  links:
+    - type: vxlan
+      endpoint: {node: r1, interface: vx0, ipv4: 10.71.0.1/24}
+      remote: 10.201.0.2
+      vni: 4243
+Y
+snapshot "$T/before-vx"
+run_nslab deploy -q -t "$VX"
+check_eq "deploy a node with a vxlan" 0 "$RC" || diag "$ERR"
+run_nslab graph -t "$VX" --format json
+printf '%s' "$OUT" >"$T/vx.json"
+check_eq "json: vx0 up with the kernel's ifindex; its remote has no live state" \
+	"up $(ip -n "$(nsname gvx r1)" -j link show vx0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ifindex"])') True None None" \
+	"$(py "$T/vx.json" 'f = d["nodes"][0]["interfaces"][0]; r = d["remotes"][0]; print(f["live"]["state"], f["live"]["ifindex"], "10.71.0.1/24" in f["live"]["addresses"], r["state"], r["interfaces"][0]["live"])')"
+check_eq "html: the vxlan's line is not drawn down" 0 "$("$NSLAB" graph -t "$VX" --format html | grep -c 'class="link down"')"
+ip -n "$(nsname gvx r1)" link set vx0 down
+check_eq "json: vx0 down after 'ip link set vx0 down'" down \
+	"$("$NSLAB" graph -t "$VX" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["nodes"][0]["interfaces"][0]["live"]["state"])')"
+check_eq "html: ... and its line is drawn down" 1 "$("$NSLAB" graph -t "$VX" --format html | grep -c 'class="link down"')"
+run_nslab destroy -t "$VX"
+check_eq "destroy the vxlan lab" 0 "$RC" || diag "$ERR"
+assert_clean "$T/before-vx"
+ip link del gtun0
 
 # ------------------------------------------------------------ live state
 snapshot "$T/before"

@@ -11,6 +11,19 @@
 #include "nslab/topo.h"
 #include "tap.h"
 
+/*
+ * The JSON renderer itself (src/graph_json.c is not in libnslab), with the
+ * kind names it takes from src/cmd_graph.c.
+ */
+#include "../../src/graph_json.c"
+
+const char *graph_kind(const struct nslab_graph_node *n)
+{
+	if (n->tunnel)
+		return "remote";
+	return n->node ? nslab_kind_to_string(n->node->kind) : "network";
+}
+
 /* What the HTML page uses (src/graph_html.c): 13 px and 11 px monospace. */
 static const struct nslab_graph_metrics metrics = {
 	.char_w = 13 * 0.62,
@@ -232,9 +245,217 @@ static void check_model(void)
 	free(text);
 }
 
+/* Two hosts; r1 on a with a vxlan to b and a dummy, r2 on b with a gre (a key) elsewhere. */
+static const char tunnel_lab[] =
+	"name: tun\n"
+	"hosts:\n  a: {address: 192.168.50.1}\n  b: {address: 192.168.50.2}\n"
+	"topology:\n  nodes:\n    r1: {host: a}\n    r2: {host: b}\n    sw: {kind: switch}\n"
+	"  links:\n"
+	"    - endpoints: [\"r1:eth1\", \"sw:p1\"]\n"
+	"    - endpoints: [\"r2:eth1\", \"sw:p2\"]\n"
+	"    - type: vxlan\n"
+	"      endpoint: {node: r1, interface: vx0, ipv4: 10.71.0.1/24}\n"
+	"      remote: 192.168.50.2\n      vni: 4242\n"
+	"    - type: gre\n"
+	"      endpoint: {node: r2, interface: gre1, ipv4: 10.72.0.1/30, ipv6: fd00:72::1/64}\n"
+	"      local: 192.168.50.2\n      remote: 192.168.0.9\n      key: 7\n"
+	"    - type: dummy\n"
+	"      endpoint: {node: r1, interface: dummy0, ipv4: 15.15.15.15/32}\n";
+
+/* @n's label, its lines joined by "|". */
+static const char *joined(const struct nslab_graph_node *n)
+{
+	static char buf[256];
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (size_t k = 0; k < n->n_lines; k++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", k ? "|" : "",
+					n->lines[k]);
+	return buf;
+}
+
+/* The graph link whose end 0 is interface @ifname of topology node @node. */
+static const struct nslab_graph_link *link_of(const struct nslab_graph *g, size_t node,
+					      const char *ifname)
+{
+	for (size_t l = 0; l < g->n_links; l++) {
+		const struct nslab_graph_end *e = &g->links[l].end[0];
+
+		if (e->node == node && strcmp(g->nodes[node].ifs[e->iface].name, ifname) == 0)
+			return &g->links[l];
+	}
+	return NULL;
+}
+
+/* "k=v" of @key in object @o: a string, an integer or null, for comparing. */
+static const char *jv(json_t *o, const char *key)
+{
+	static char buf[8][128];
+	static int next;
+	json_t *v = json_object_get(o, key);
+	char *b = buf[next++ % 8];
+
+	if (!v)
+		snprintf(b, 128, "%s missing", key);
+	else if (json_is_string(v))
+		snprintf(b, 128, "%s=%s", key, json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(b, 128, "%s=%lld", key, (long long)json_integer_value(v));
+	else
+		snprintf(b, 128, "%s=%s", key, json_is_null(v) ? "null" : "?");
+	return b;
+}
+
+/* The JSON document: hosts of nodes, remotes with their settings, tunnel links. */
+static void check_tunnel_json(const struct nslab_graph *g)
+{
+	json_t *j = graph_json(g), *nodes, *rem, *links, *peer;
+	char all[512];
+
+	if (!ok(j != NULL, "json: built"))
+		return;
+	nodes = json_object_get(j, "nodes");
+	rem = json_object_get(j, "remotes");
+	links = json_object_get(j, "links");
+	is_int(json_integer_value(json_object_get(j, "version")), 1, "json: still version 1");
+	is_int(json_array_size(nodes), 3, "json: nodes[] holds the topology's nodes only");
+	is_int(json_array_size(rem), 3, "json: remotes[] holds one per tunnel");
+	snprintf(all, sizeof(all), "%s %s %s", jv(json_array_get(nodes, 0), "host"),
+		 jv(json_array_get(nodes, 1), "host"), jv(json_array_get(nodes, 2), "host"));
+	is_str(all, "host=a host=b host=null", "json: node hosts (null for the stretched switch)");
+	snprintf(all, sizeof(all), "%s %s %s %s %s %s %s %s", jv(json_array_get(rem, 0), "name"),
+		 jv(json_array_get(rem, 0), "kind"), jv(json_array_get(rem, 0), "type"),
+		 jv(json_array_get(rem, 0), "vni"), jv(json_array_get(rem, 0), "port"),
+		 jv(json_array_get(rem, 0), "remote"), jv(json_array_get(rem, 0), "host"),
+		 jv(json_array_get(rem, 0), "node"));
+	is_str(all,
+	       "name=r1:vx0 kind=remote type=vxlan vni=4242 port=14789 remote=192.168.50.2 "
+	       "host=b node=r1",
+	       "json: the vxlan remote");
+	snprintf(all, sizeof(all), "%s %s %s %s %s", jv(json_array_get(rem, 1), "type"),
+		 jv(json_array_get(rem, 1), "key"), jv(json_array_get(rem, 1), "vni"),
+		 jv(json_array_get(rem, 1), "local"), jv(json_array_get(rem, 1), "host"));
+	is_str(all, "type=gre key=7 vni=null local=192.168.50.2 host=null", "json: the gre remote");
+	snprintf(all, sizeof(all), "%s %s", jv(json_array_get(rem, 2), "type"),
+		 jv(json_array_get(rem, 2), "remote"));
+	is_str(all, "type=dummy remote=null", "json: the dummy stub");
+	snprintf(all, sizeof(all), "%s", jv(json_array_get(links, 2), "type"));
+	is_str(all, "type=vxlan", "json: links[2] is the vxlan");
+	peer = json_object_get(
+		json_array_get(json_object_get(json_array_get(nodes, 0), "interfaces"), 1), "peer");
+	snprintf(all, sizeof(all), "%s %s", jv(peer, "remote"), jv(peer, "interface"));
+	is_str(all, "remote=r1:vx0 interface=vxlan", "json: r1's vx0 has the remote as its peer");
+	json_decref(j);
+}
+
+static void check_tunnels(void)
+{
+	struct nslab_topo *t = load(tunnel_lab);
+	struct nslab_graph *g = NULL;
+	struct nslab_error err = { 0 };
+	const struct nslab_graph_link *vx, *gre, *dum;
+	size_t remotes = 0;
+
+	if (!ok(t && nslab_graph_build(t, &g, &err) == 0, "tunnels: built %s", err.msg))
+		return;
+	is_int(t->n_tunnels, 3, "tunnels: the file has three one-ended links");
+	is_int(g->n_nodes, 6, "tunnels: three nodes and one remote per tunnel");
+	for (size_t i = 0; i < g->n_nodes; i++)
+		remotes += g->nodes[i].tunnel && !g->nodes[i].node && !g->nodes[i].net &&
+			   g->nodes[i].shape == NSLAB_GRAPH_SHAPE_REMOTE;
+	is_int(remotes, 3, "tunnels: the last three graph nodes are remotes, drawn as such");
+	is_str(joined(&g->nodes[0]), "r1|linux|@a", "tunnels: r1's label names its host");
+	is_str(joined(&g->nodes[1]), "r2|linux|@b", "tunnels: r2's label names its host");
+	is_str(joined(&g->nodes[2]), "sw|switch", "tunnels: a stretched switch has no host");
+	is_int(g->nodes[2].host, -1, "tunnels: ... host -1");
+	is_str(joined(&g->nodes[3]), "vxlan 4242|192.168.50.2|@b",
+	       "tunnels: the vxlan remote: VNI, remote address, and the host with that address");
+	is_str(g->nodes[3].name, "r1:vx0", "tunnels: a remote is named by its tunnel's end");
+	is_str(joined(&g->nodes[4]), "gre key 7|192.168.0.9",
+	       "tunnels: the gre remote: key, remote");
+	is_str(joined(&g->nodes[5]), "dummy|no far end", "tunnels: the dummy's stub");
+	vx = link_of(g, 0, "vx0");
+	gre = link_of(g, 1, "gre1");
+	dum = link_of(g, 0, "dummy0");
+	if (!ok(vx && gre && dum, "tunnels: a link from each tunnel's interface")) {
+		nslab_graph_free(g);
+		nslab_topo_free(t);
+		return;
+	}
+	is_int(g->n_links, t->n_links + 3, "tunnels: file links plus one per tunnel");
+	is_int(vx->end[1].node, 3, "tunnels: vx0's link goes to the vxlan remote");
+	is_int(gre->end[1].node, 4, "tunnels: gre1's link goes to the gre remote");
+	is_int(dum->end[1].node, 5, "tunnels: dummy0's link goes to the dummy stub");
+	is_str(nslab_graph_link_type(vx), "vxlan", "tunnels: link type vxlan");
+	is_str(nslab_graph_link_type(gre), "gre", "tunnels: link type gre");
+	is_str(nslab_graph_link_type(dum), "dummy", "tunnels: link type dummy");
+	is_str(nslab_graph_link_type(&g->links[0]), "veth", "tunnels: a file link stays veth");
+	is_int(vx->end[0].n_lines, 2, "tunnels: vx0's end label: name and address");
+	is_str(vx->end[0].lines[0], "vx0", "tunnels: ... the interface first");
+	is_str(vx->end[0].lines[1], "10.71.0.1/24", "tunnels: ... then its address");
+	is_int(gre->end[0].n_lines, 3, "tunnels: gre1's end label has both addresses");
+	is_str(gre->end[0].lines[2], "fd00:72::1/64", "tunnels: ... IPv6 after IPv4");
+	is_str(dum->end[0].lines[0], "dummy0", "tunnels: the dummy's end label");
+	is_int(vx->end[1].n_lines, 0, "tunnels: the remote's side has no end label");
+	is_int(g->nodes[0].n_ifs, 3, "tunnels: r1 lists eth1, vx0 and dummy0 (the hover panel)");
+	is_str(g->nodes[3].ifs[0].name, "vxlan", "tunnels: the remote's end is named by its type");
+	check_tunnel_json(g);
+	nslab_graph_free(g);
+	nslab_topo_free(t);
+}
+
+/* Layout of a lab with many tunnels: no box overlaps another, all on the canvas. */
+static void check_tunnel_layout(void)
+{
+	struct buf b = { 0 };
+	struct nslab_topo *t;
+	struct nslab_graph *g = NULL;
+	struct nslab_error err = { 0 };
+	size_t nr, overlaps = 0, outside = 0;
+	struct rect *r;
+
+	b.f = open_memstream(&b.s, &b.len);
+	fputs(tunnel_lab, b.f);
+	/* More tunnels on r1 and r2, with long labels, crowding the same nodes. */
+	for (int i = 0; i < 6; i++)
+		fprintf(b.f,
+			"    - type: vxlan\n"
+			"      endpoint: {node: r%d, interface: vxl%d, ipv4: [10.80.%d.1/24, "
+			"10.81.%d.1/24], ipv6: fd00:80:%d::1/64}\n"
+			"      remote: 192.168.%d.%d\n      vni: %d\n",
+			i % 2 + 1, i, i, i, i, 60 + i, 100 + i, 5000 + i);
+	fclose(b.f);
+	t = load(b.s);
+	if (!ok(t && nslab_graph_build(t, &g, &err) == 0, "tunnel layout: built %s", err.msg)) {
+		free(b.s);
+		return;
+	}
+	ok(nslab_graph_layout(g, &metrics, &err) == 0, "tunnel layout: done %s", err.msg);
+	r = calloc(g->n_nodes + 2 * g->n_links, sizeof(*r));
+	nr = rects(g, r);
+	for (size_t i = 0; i < nr; i++) {
+		for (size_t j = i + 1; j < nr; j++)
+			if (meet(&r[i], &r[j]) && overlaps++ < 5)
+				printf("# overlap: %s and %s\n", r[i].what, r[j].what);
+		if (r[i].x0 < 0 || r[i].y0 < 0 || r[i].x1 > g->width || r[i].y1 > g->height)
+			outside++;
+	}
+	is_int(g->n_nodes, 12, "tunnel layout: 3 nodes and 9 remotes");
+	is_int(nr, 12 + 4 + 9, "tunnel layout: every node and every labelled end counted");
+	is_int(overlaps, 0, "tunnel layout: no two boxes (nodes, remotes, end labels) overlap");
+	is_int(outside, 0, "tunnel layout: every box is on the canvas");
+	free(r);
+	nslab_graph_free(g);
+	nslab_topo_free(t);
+	free(b.s);
+}
+
 int main(void)
 {
 	check_model();
+	check_tunnels();
+	check_tunnel_layout();
 	check_layout(2, 2);
 	check_layout(10, 11);
 	check_layout(50, 51);
