@@ -328,7 +328,10 @@ static int do_adopt(struct apply *a, const struct nslab_op *op, struct nslab_err
 				 "hint: remove it or choose another prefix or lab name",
 				 n->name, NSLAB_NETNS_DIR, n->netns);
 	} else {
-		r = nslab_state_journal(a->st, "netns", n->netns, err);
+		/* "adopted" first: destroy must never stop the processes in it. */
+		r = nslab_state_journal(a->st, "adopted", n->netns, err);
+		if (r >= 0)
+			r = nslab_state_journal(a->st, "netns", n->netns, err);
 		if (r >= 0)
 			r = nslab_netns_attach(n->netns, src, &rt->fd, err);
 	}

@@ -57,6 +57,8 @@ struct journal {
 	size_t n_hosts, hosts_cap;
 	char **extlinks;
 	size_t n_extlinks, extlinks_cap;
+	char **adopted; /* pins of kind ext namespaces: not ours, nor their processes */
+	size_t n_adopted, adopted_cap;
 	bool firewall, services;
 	unsigned int group;
 };
@@ -78,6 +80,8 @@ static int journal_cb(const char *kind, const char *name, void *data)
 
 	if (streq(kind, "netns")) {
 		return push(&j->netns, &j->netns_cap, &j->n_netns, name);
+	} else if (streq(kind, "adopted")) {
+		return push(&j->adopted, &j->adopted_cap, &j->n_adopted, name);
 	} else if (streq(kind, "extlink")) {
 		return push(&j->extlinks, &j->extlinks_cap, &j->n_extlinks, name);
 	} else if (streq(kind, "hosts")) {
@@ -225,6 +229,10 @@ int lab_undo(struct nslab_state *st, const char *lab, nslab_progress_fn progress
 				*err = e;
 		}
 	}
+	/* Then what exec commands left running: it would keep namespaces alive. */
+	r = lab_kill_leftovers(j.netns, j.n_netns, j.adopted, j.n_adopted);
+	if (r < 0 && first == 0)
+		first = nslab_err(err, r, "out of memory");
 	if (j.firewall) {
 		struct nslab_error e;
 
@@ -285,6 +293,7 @@ out:
 	nslab_strv_free(j.netns, j.n_netns);
 	nslab_strv_free(j.hosts, j.n_hosts);
 	nslab_strv_free(j.extlinks, j.n_extlinks);
+	nslab_strv_free(j.adopted, j.n_adopted);
 	return r;
 }
 

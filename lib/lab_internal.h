@@ -98,4 +98,12 @@ int lab_route_req(const struct nslab_route *rt, const char *node, struct nslab_r
 int lab_firewall_undo(const char *lab, struct nslab_error *err);
 int lab_services_undo(struct nslab_state *st, const char *lab, struct nslab_error *err);
 
+/*
+ * lab_kill_leftovers() - stop the processes still inside namespaces @netns
+ * (names under /run/netns) but those in @adopted: what exec commands or
+ * `nslab exec` left in the background would otherwise keep a namespace, and
+ * its devices, alive after destroy.  SIGTERM, up to 1 s, then SIGKILL.
+ */
+int lab_kill_leftovers(char *const *netns, size_t n, char *const *adopted, size_t n_adopted);
+
 #endif
