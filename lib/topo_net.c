@@ -1399,6 +1399,17 @@ static int check_ports(struct ctx *c, const bool *reach)
 					node->name);
 			break;
 		}
+		/* Ports go to the first network's address; an internal one lets nothing in. */
+		if (node->n_ports && node->n_networks &&
+		    t->networks[node->networks[0].network].internal) {
+			r = topo_err_at(
+				c, c->reqs[i].ports_pos,
+				"node '%s' publishes ports on its first network '%s', which "
+				"is internal (nothing reaches it from the host)\n"
+				"hint: list a network that is not internal first",
+				node->name, t->networks[node->networks[0].network].name);
+			break;
+		}
 		for (size_t k = 0; r >= 0 && k < node->n_ports; k++) {
 			const struct nslab_port *pt = &node->ports[k];
 			uint64_t ip = 0, proto = pt->proto == IPPROTO_UDP;
