@@ -172,13 +172,30 @@ static const char *ns_label(const struct script *s, int ns)
 
 /* --- one operation ------------------------------------------------------- */
 
+/*
+ * @key as sysctl(8) takes it: dotted, but in the slash form when a device
+ * name holds a dot (net/ipv4/conf/eth1.100/forwarding), which sysctl(8)
+ * would otherwise split.
+ */
+static const char *sysctl_arg(const char *key, char *buf, size_t size)
+{
+	if (nslab_sysctl_to_path(key, buf, size) < 0)
+		return key;
+	for (const char *k = key, *b = buf; *k; k++, b++)
+		if (*k == '.' && *b != '/')
+			return buf;
+	return key;
+}
+
 /* A sysctl inside namespace @ns; @ipv6_optional: skipped where the host has no IPv6. */
 static void put_sysctl(struct script *s, int ns, const char *key, const char *value,
 		       bool ipv6_optional)
 {
+	char buf[512];
+
 	if (ipv6_optional)
 		emit(s, "[ ! -d /proc/sys/net/ipv6 ] || ");
-	emit(s, "%Xsysctl -qw %q=%q\n", ns, key, value);
+	emit(s, "%Xsysctl -qw %q=%q\n", ns, sysctl_arg(key, buf, sizeof(buf)), value);
 }
 
 static void render_netns(struct script *s, const struct nslab_op *op)
@@ -629,7 +646,7 @@ int nslab_script_render_op(const struct nslab_plan *plan, const struct nslab_op 
 		render_tunnel(&s, op);
 		break;
 	case NSLAB_OP_SYSCTL:
-		emit(&s, "%Xsysctl -qw %q=%q\n", op->ns, op->key, op->value);
+		put_sysctl(&s, op->ns, op->key, op->value, false);
 		break;
 	case NSLAB_OP_UP:
 		render_up(&s, op);

@@ -8,16 +8,47 @@
 #include "nslab/sysctl.h"
 #include "util.h"
 
+/* Where a per-device key's device name starts, or NULL (all/default count too). */
+static const char *device_part(const char *key)
+{
+	static const char *const dirs[] = { "net.ipv4.conf.", "net.ipv6.conf.", "net.ipv4.neigh.",
+					    "net.ipv6.neigh.", "net.mpls.conf." };
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (strncmp(key, dirs[i], strlen(dirs[i])) == 0)
+			return key + strlen(dirs[i]);
+	return NULL;
+}
+
+int nslab_sysctl_to_path(const char *key, char *buf, size_t size)
+{
+	const char *dev = device_part(key);
+	const char *leaf = dev ? strrchr(dev, '.') : NULL;
+
+	if (strlen(key) >= size || strstr(key, "..") || key[0] == '/' || key[0] == '.')
+		return -EINVAL;
+	strcpy(buf, key);
+	/*
+	 * Dots separate levels, but the device of a per-device key is
+	 * everything between its directory and the last dot: interface names
+	 * may hold dots (eth1.100), and no leaf name does.
+	 */
+	for (char *p = buf; *p; p++) {
+		size_t off = (size_t)(p - buf);
+
+		if (*p == '.' &&
+		    !(leaf && off >= (size_t)(dev - key) && off < (size_t)(leaf - key)))
+			*p = '/';
+	}
+	return 0;
+}
+
 static int sysctl_path(const char *key, char *buf, size_t size, struct nslab_error *err)
 {
-	int n = snprintf(buf, size, "/proc/sys/%s", key);
+	int n = snprintf(buf, size, "/proc/sys/");
 
-	if (n < 0 || (size_t)n >= size || strstr(key, "..") || key[0] == '/')
+	if (n < 0 || (size_t)n >= size || nslab_sysctl_to_path(key, buf + n, size - (size_t)n) < 0)
 		return nslab_err(err, EINVAL, "invalid sysctl name '%s'", key);
-	/* Dots separate levels; an interface name with a dot cannot be written this way. */
-	for (char *p = buf + strlen("/proc/sys/"); *p; p++)
-		if (*p == '.')
-			*p = '/';
 	return 0;
 }
 
@@ -112,11 +143,11 @@ static int open_at(int net_fd, const char *key, int flags, struct nslab_error *e
 
 	if (strncmp(key, "net.", 4) != 0)
 		return nslab_err(err, EINVAL, "sysctl %s is not a net.* sysctl", key);
-	r = sysctl_path(key + 4, path, sizeof(path), err);
+	r = sysctl_path(key, path, sizeof(path), err);
 	if (r < 0)
 		return r;
-	/* sysctl_path() made it "/proc/sys/..."; we want it relative to net/. */
-	fd = openat(net_fd, path + strlen("/proc/sys/"), flags | O_CLOEXEC);
+	/* sysctl_path() made it "/proc/sys/net/..."; we want it relative to net/. */
+	fd = openat(net_fd, path + strlen("/proc/sys/net/"), flags | O_CLOEXEC);
 	if (fd < 0)
 		return nslab_err_sys(err, errno, "sysctl %s", key);
 	return fd;
@@ -143,21 +174,14 @@ int nslab_sysctl_write_at(int net_fd, const char *key, const char *value, struct
 
 bool nslab_sysctl_is_per_device(const char *key)
 {
-	static const char *const dirs[] = { "net.ipv4.conf.", "net.ipv6.conf.", "net.ipv4.neigh.",
-					    "net.ipv6.neigh.", "net.mpls.conf." };
+	const char *dev = device_part(key);
+	size_t len;
 
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		size_t n = strlen(dirs[i]);
-		const char *dev = key + n;
-		size_t len;
-
-		if (strncmp(key, dirs[i], n) != 0)
-			continue;
-		len = strcspn(dev, ".");
-		return !((len == 3 && strncmp(dev, "all", 3) == 0) ||
-			 (len == 7 && strncmp(dev, "default", 7) == 0));
-	}
-	return false;
+	if (!dev)
+		return false;
+	len = strcspn(dev, ".");
+	return !((len == 3 && strncmp(dev, "all", 3) == 0) ||
+		 (len == 7 && strncmp(dev, "default", 7) == 0));
 }
 
 int nslab_sysctl_read(const char *key, char *buf, size_t size, struct nslab_error *err)

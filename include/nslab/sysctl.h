@@ -48,6 +48,14 @@ int nslab_sysctl_write_at(int net_fd, const char *key, const char *value, struct
  */
 bool nslab_sysctl_is_per_device(const char *key);
 
+/*
+ * nslab_sysctl_to_path() - the path of @key under /proc/sys, as sysctl(8)'s
+ * slash form: "net.ipv4.conf.eth1.100.forwarding" gives
+ * "net/ipv4/conf/eth1.100/forwarding" (in a per-device key, the device is
+ * everything up to the last dot).  Return 0, or -EINVAL.
+ */
+int nslab_sysctl_to_path(const char *key, char *buf, size_t size);
+
 /* Read it into @buf (trailing newline removed). */
 int nslab_sysctl_read(const char *key, char *buf, size_t size, struct nslab_error *err);
 
