@@ -57,18 +57,24 @@ static int check_other_lab(const struct nslab_topo *t, const struct nslab_topo *
 	for (size_t i = 0; i < t->n_networks; i++)
 		for (size_t j = 0; j < o->n_networks; j++) {
 			const struct nslab_network *n = &t->networks[i], *m = &o->networks[j];
-			struct nslab_prefix a, b;
 
-			if (nslab_prefix_parse(n->subnet, false, &a) < 0 ||
-			    nslab_prefix_parse(m->subnet, false, &b) < 0 ||
-			    !prefixes_overlap(&a, &b))
-				continue;
-			return nslab_err(
-				err, EADDRINUSE,
-				"%s:%d:%d: subnet %s of network '%s' overlaps %s of network "
-				"'%s' of lab '%s'",
-				t->file, n->pos.line, n->pos.col, n->subnet, n->name, m->subnet,
-				m->name, o->name);
+			/* IPv4, then IPv6: both would route to two bridges at once. */
+			for (int v6 = 0; v6 < 2; v6++) {
+				const char *x = v6 ? n->subnet6 : n->subnet;
+				const char *y = v6 ? m->subnet6 : m->subnet;
+				struct nslab_prefix a, b;
+
+				if (!x || !y || nslab_prefix_parse(x, false, &a) < 0 ||
+				    nslab_prefix_parse(y, false, &b) < 0 ||
+				    !prefixes_overlap(&a, &b))
+					continue;
+				return nslab_err(
+					err, EADDRINUSE,
+					"%s:%d:%d: subnet %s of network '%s' overlaps %s of "
+					"network '%s' of lab '%s'",
+					t->file, n->pos.line, n->pos.col, x, n->name, y, m->name,
+					o->name);
+			}
 		}
 	return 0;
 }

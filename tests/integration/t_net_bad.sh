@@ -108,7 +108,7 @@ A=$T/a.nslab.yml
 cat >"$A" <<'Y'
 name: a
 networks:
-  neta: {subnet: 10.50.0.0/24}
+  neta: {subnet: 10.50.0.0/24, subnet6: "fd50:0:0:1::/64"}
 topology:
   nodes:
     web: {networks: [neta], ports: ["8080:80"]}
@@ -149,6 +149,14 @@ runtime subnet-overlaps-another-lab '10\.50\.0\.0/2[0-9]|neta|lab .?a' <<'Y'
 name: b
 networks:
   netb: {subnet: 10.50.0.128/25}
+topology:
+  nodes:
+    n: {networks: [netb]}
+Y
+runtime subnet6-overlaps-another-lab 'fd50:0:0:1::/64|fd50::/48' <<'Y'
+name: b
+networks:
+  netb: {subnet: 10.53.0.0/24, subnet6: "fd50::/48"}
 topology:
   nodes:
     n: {networks: [netb]}
