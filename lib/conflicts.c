@@ -160,8 +160,19 @@ int lab_check_conflicts(const struct nslab_topo *t, struct nslab_error *err)
 				      names[i], a);
 			break;
 		}
-		if (nslab_lab_load(names[i], &o, NULL) < 0)
-			continue; /* being destroyed, or unreadable: not in the way */
+		/*
+		 * Unlocked: this deploy holds its own lab's lock, and another
+		 * deploy checking against us may hold its own: waiting for it
+		 * could deadlock.  A lab being claimed has no topology yet.
+		 */
+		{
+			_cleanup_free_ char *text = NULL;
+			size_t len = 0;
+
+			if (nslab_state_peek_topology(names[i], &text, &len, NULL) < 0 ||
+			    nslab_topo_parse(names[i], text, len, &o, NULL) < 0)
+				continue; /* being claimed or destroyed: not in the way */
+		}
 		r = check_other_lab(t, o, err);
 		nslab_topo_free(o);
 	}

@@ -1314,9 +1314,6 @@ int nslab_lab_deploy(const struct nslab_topo *topo, const struct nslab_deploy_op
 	size_t len = 0;
 	int r;
 
-	r = lab_check_conflicts(topo, err);
-	if (r < 0)
-		return r;
 	r = nslab_plan_build_host(topo, opts ? opts->node_filter : NULL, opts ? opts->host : NULL,
 				  &plan, err);
 	if (r < 0)
@@ -1334,6 +1331,18 @@ int nslab_lab_deploy(const struct nslab_topo *topo, const struct nslab_deploy_op
 					 "lab '%s' is already deployed\n"
 					 "hint: nslab destroy --name %s, or deploy --reconfigure",
 					 topo->name, topo->name);
+		return r;
+	}
+	/*
+	 * After the claim: of two deploys that would take the same subnet or
+	 * port at once, the later check sees the earlier lab, so they cannot
+	 * both pass (each wrote its topology before it looks at the others').
+	 */
+	r = lab_check_conflicts(topo, err);
+	if (r < 0) {
+		nslab_state_remove(st, NULL);
+		nslab_state_close(st);
+		nslab_plan_free(plan);
 		return r;
 	}
 	a.plan = plan;

@@ -257,6 +257,17 @@ int nslab_state_read_topology(struct nslab_state *st, char **ret_text, size_t *r
 	return read_file(st->topo, ret_text, ret_len, err);
 }
 
+int nslab_state_peek_topology(const char *lab, char **ret_text, size_t *ret_len,
+			      struct nslab_error *err)
+{
+	char path[PATH_MAX];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s/topology.yml", nslab_state_rundir(), lab) >=
+	    sizeof(path))
+		return nslab_err(err, ENAMETOOLONG, "lab name too long");
+	return read_file(path, ret_text, ret_len, err);
+}
+
 const char *nslab_state_topology_path(const struct nslab_state *st)
 {
 	return st->topo;

@@ -57,6 +57,15 @@ const char *nslab_state_topology_path(const struct nslab_state *st);
 /* Remove the lab's state directory; @st stays to be closed. */
 int nslab_state_remove(struct nslab_state *st, struct nslab_error *err);
 
+/*
+ * nslab_state_peek_topology() - lab @lab's topology text without taking its
+ * lock (the file is replaced atomically, so a read sees a whole one): for
+ * checks that run while holding a lock of their own, where waiting for
+ * another lab's could deadlock.  -ENOENT while the lab is being claimed.
+ */
+int nslab_state_peek_topology(const char *lab, char **ret_text, size_t *ret_len,
+			      struct nslab_error *err);
+
 /* Names of the deployed labs (sorted); free with nslab_strv_free(). */
 int nslab_state_list(char ***ret_names, size_t *ret_n, struct nslab_error *err);
 
