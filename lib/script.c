@@ -198,6 +198,23 @@ static void put_sysctl(struct script *s, int ns, const char *key, const char *va
 	emit(s, "%Xsysctl -qw %q=%q\n", ns, sysctl_arg(key, buf, sizeof(buf)), value);
 }
 
+/*
+ * The index nslab chose for a device in one of its namespaces, after the
+ * devices a new namespace is born with: see render_netns().
+ */
+static void put_index(struct script *s, int ifindex)
+{
+	emit(s, " index $((skip + %d))", ifindex);
+}
+
+static bool first_netns(const struct nslab_plan *plan, const struct nslab_op *op)
+{
+	for (size_t i = 0; i < plan->n_ops; i++)
+		if (plan->ops[i].type == NSLAB_OP_NETNS)
+			return &plan->ops[i] == op;
+	return false;
+}
+
 static void render_netns(struct script *s, const struct nslab_op *op)
 {
 	const struct nslab_node *n = op->node;
@@ -206,6 +223,13 @@ static void render_netns(struct script *s, const struct nslab_op *op)
 	emit(s, "# node %s\n", n->name);
 	emit(s, "ip netns add %q\n", p->name);
 	emit(s, "%I link set dev lo up\n", op->ns);
+	if (first_netns(s->plan, op)) {
+		/* As deploy does (nslab_plan_shift_ifindexes()). */
+		emit(s, "# Loaded tunnel modules (ip_gre, sit ...) put fallback devices (gre0,\n"
+			"# sit0 ...) in every new namespace: the lab's own devices are numbered\n"
+			"# after them, from 2 + skip (lo is 1).\n");
+		emit(s, "skip=$(($(%I -o link show | wc -l) - 1))\n", op->ns);
+	}
 	for (size_t i = 0; i < LAB_NS_DEFAULTS; i++)
 		if (!lab_node_sets(n, lab_ns_defaults[i][0]))
 			put_sysctl(s, op->ns, lab_ns_defaults[i][0], lab_ns_defaults[i][1],
@@ -258,7 +282,7 @@ static void render_bridge(struct script *s, const struct nslab_op *op)
 		emit(s, "# node %s: bridge %s in its own namespace\n", op->node->name, op->ifname);
 	emit(s, "%I link add name %q", op->ns, op->ifname);
 	if (op->ifindex > 0)
-		emit(s, " index %d", op->ifindex);
+		put_index(s, op->ifindex);
 	if (op->ns == 0)
 		emit(s, " group %u", s->group);
 	if (op->mtu)
@@ -277,7 +301,7 @@ static void veth_end(struct script *s, const char *ifname, int ns, int ifindex, 
 	if (ns > 0)
 		emit(s, " netns %q", ns_name(s, ns));
 	if (ifindex > 0)
-		emit(s, " index %d", ifindex);
+		put_index(s, ifindex);
 	if (ns == 0)
 		emit(s, " group %u", s->group);
 	if (mtu)
@@ -359,7 +383,7 @@ static void render_tunnel(struct script *s, const struct nslab_op *op)
 	if (op->ns > 0 && !move)
 		emit(s, " netns %q", ns_name(s, op->ns));
 	if (op->ifindex > 0)
-		emit(s, " index %d", op->ifindex);
+		put_index(s, op->ifindex);
 	if (op->ns == 0 || move)
 		emit(s, " group %u", s->group);
 	if (derive)

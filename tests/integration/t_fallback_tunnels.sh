@@ -4,8 +4,9 @@
 # namespace is born with gre0, gretap0, erspan0 ... on indexes 2, 3, 4: the
 # indexes nslab's plan gives its own devices.  Deploy must see them in the
 # first namespace and number its devices after them, then build the lab as
-# usual.  Only where new namespaces get such devices: `make check-vm` loads
-# ip_gre in the stock-kernel VM; elsewhere this test skips with the reason.
+# usual; `nslab script` must do the same.  Only where new namespaces get
+# such devices: `make check-vm` loads ip_gre in the stock-kernel VM;
+# elsewhere this test skips with the reason.
 . "$(dirname "$0")/lib.sh"
 require_nslab
 
@@ -56,4 +57,14 @@ check_match "inspect shows a:eth1 with its peer" 'eth1 .*10\.71\.1\.2/24 +r:eth1
 run_nslab destroy -q --name fb
 check_eq "destroy exits 0" 0 "$RC"
 assert_clean "$T/before"
+
+# The same lab by hand: `nslab script` numbers its devices after them too.
+"$NSLAB" script -t "$F" >"$T/build.sh"
+"$NSLAB" script --destroy -t "$F" >"$T/teardown.sh"
+check "the script builds the lab although new namespaces hold $extra" sh "$T/build.sh"
+idx2=$(ip -n nslab-fb-a -j link show eth1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ifindex"])')
+check_eq "the script gives a:eth1 the index deploy gave it" "$idx" "$idx2"
+check "script's lab: a reaches b" pings nslab-fb-a 10.71.2.2
+check "the teardown script runs" sh "$T/teardown.sh"
+assert_clean "$T/before" "the teardown script leaves nothing"
 done_testing

@@ -44,9 +44,9 @@ check_match "namespaces: ip netns add" '^ip netns add nslab-full-r1$' "$S"
 check_match "kind ext by pid: ip netns attach" '^ip netns attach nslab-full-x2 [0-9]+$' "$S"
 check_match "kind ext by name: a bind mount of its pin" '^mount --bind /run/netns/ext-named /run/netns/nslab-full-x1$' "$S"
 check_match "veths made in place with nslab's ifindex and the file's MAC" \
-	'^ip link add name eth1 netns nslab-full-r1 index 2 mtu 9000 address 02:00:00:00:12:01 type veth peer name eth1 netns nslab-full-r2 index 2 mtu 9000$' "$S"
+	'^ip link add name eth1 netns nslab-full-r1 index \$\(\(skip \+ 2\)\) mtu 9000 address 02:00:00:00:12:01 type veth peer name eth1 netns nslab-full-r2 index \$\(\(skip \+ 2\)\) mtu 9000$' "$S"
 check_match "vxlan: made into its node, its MTU worked out from its underlay when the script runs" \
-	'^ip link add name vx0 netns nslab-full-r2 index [0-9]+ mtu "\$mtu" type vxlan id 78 remote 192\.168\.78\.2 dstport 14789 nolearning$' "$S"
+	'^ip link add name vx0 netns nslab-full-r2 index \$\(\(skip \+ [0-9]+\)\) mtu "\$mtu" type vxlan id 78 remote 192\.168\.78\.2 dstport 14789 nolearning$' "$S"
 check_match "vxlan: both sides give vx0 the underlay's MTU 1400 less 50" \
 	'^ns nslab-full-r2 link vx0 .*"mtu": 1350' "$(cat "$W/full.deploy/norm" 2>/dev/null)"
 VX1=$(grep '^ns nslab-full-sw link vx1 ' "$W/full.script/norm" 2>/dev/null)
@@ -55,7 +55,7 @@ for want in '"address": "02:00:00:00:78:01"' '"info_kind": "vxlan"' '"local": "1
 	check_match "vxlan: the file's MTU, MAC, local address, port; a port of the switch's br0: $want" \
 		"$want" "$VX1"
 done
-check_match "switch: br0 in its namespace" '^ip -n nslab-full-sw link add name br0 index 2 type bridge stp_state 0$' "$S"
+check_match "switch: br0 in its namespace" '^ip -n nslab-full-sw link add name br0 index \$\(\(skip \+ 2\)\) type bridge stp_state 0$' "$S"
 check_match "network ports: hairpin" 'type bridge_slave hairpin on$' "$S"
 check_match "per-interface sysctl after the veths" '^ip netns exec nslab-full-r1 sysctl -qw net\.ipv4\.conf\.eth1\.rp_filter=0$' "$S"
 check_match "a sysctl value with a space, quoted" "sysctl -qw net\.ipv4\.ping_group_range='0 2147483647'$" "$S"

@@ -292,18 +292,19 @@ static void test_bridge_veth_up(void)
 		 grp);
 	has(a, want);
 	has(a, "# network front: bridge br-front");
-	has(b, "ip -n nslab-t-sw link add name br0 index 2 type bridge stp_state 0\n"
+	has(b, "ip -n nslab-t-sw link add name br0 index $((skip + 2)) type bridge stp_state 0\n"
 	       "ip -n nslab-t-sw link set dev br0 up\n");
 	lacks(b, "group");
 	snprintf(want, sizeof(want),
 		 "ip link add name nsl12345678 group %s mtu 1500 type veth peer name eth1 netns "
-		 "nslab-t-r1 index 3 mtu 1500\n"
+		 "nslab-t-r1 index $((skip + 3)) mtu 1500\n"
 		 "ip link set dev nsl12345678 alias nslab:t\n"
 		 "ip link set dev nsl12345678 master br-front up\n"
 		 "ip link set dev nsl12345678 type bridge_slave hairpin on\n",
 		 grp);
 	has(c, want);
-	has(d, "ip link add name p1 netns nslab-t-sw index 3 mtu 9000 address 02:00:00:00:00:01 "
+	has(d, "ip link add name p1 netns nslab-t-sw index $((skip + 3)) mtu 9000 address "
+	       "02:00:00:00:00:01 "
 	       "type veth peer name eth9 netns nslab-t-x mtu 9000 address 02:00:00:00:00:02\n"
 	       "ip -n nslab-t-sw link set dev p1 master br0 up\n");
 	lacks(d, "hairpin");
@@ -492,6 +493,12 @@ static void test_whole(void)
 	    "filter FORWARD oifname \"br\" accept comment \"nslab:whole\"'\n");
 	has(build, "sysctl -qw net.ipv4.ip_forward=1\n");
 	has(build, "mount --bind /run/netns/other /run/netns/nslab-whole-x\n");
+	/* Fallback devices of tunnel modules, counted once, in the first namespace. */
+	has(build, "ip -n nslab-whole-a link set dev lo up\n# Loaded tunnel modules");
+	has(build, "skip=$(($(ip -n nslab-whole-a -o link show | wc -l) - 1))\n");
+	ok(!strstr(strstr(build, "skip=") + 1, "skip="), "skip is set once");
+	ok(strstr(build, "skip=") < strstr(build, "index $((skip + "),
+	   "skip is set before any index uses it");
 	has(build, "ip netns exec nslab-whole-a sh -c 'echo \"hi\" >&2'\n");
 	has(destroy, "nft delete table inet nslab_whole\n");
 	has(destroy, "nft delete rule ip6 filter FORWARD handle \"$h\"\n");
