@@ -508,32 +508,44 @@ static int tunnel_up(struct nslab_plan *plan, size_t i)
 	return 0;
 }
 
+/*
+ * One ADDR step per address of link end @ep (IPv4 first, primary first), on
+ * the interface of index @ifindex in namespace @ns; @l: its link, or NULL
+ * for a one-ended (tunnel) link.
+ */
+static int ep_addrs(struct nslab_plan *plan, const struct nslab_endpoint *ep, int ns, int ifindex,
+		    const struct nslab_link *l, struct nslab_error *err)
+{
+	for (size_t k = 0; k < ep->n_ipv4 + ep->n_ipv6; k++) {
+		struct nslab_op *op = add_op(plan, NSLAB_OP_ADDR, ns);
+
+		if (!op)
+			return nslab_err(err, ENOMEM, "out of memory");
+		op->link = l;
+		op->node = &plan->topo->nodes[ep->node];
+		op->ifname = ep->ifname;
+		op->ifindex = ifindex;
+		op->addr = k < ep->n_ipv4 ? ep->ipv4[k].s : ep->ipv6[k - ep->n_ipv4].s;
+		if (k >= ep->n_ipv4)
+			plan->ns[ns].uses_ipv6 = true;
+	}
+	return 0;
+}
+
 /* Addresses of the file's tunnels' endpoints, as a veth end's. */
 static int plan_tunnel_addrs(struct builder *b, struct nslab_error *err)
 {
 	struct nslab_plan *plan = b->plan;
 	const struct nslab_topo *t = plan->topo;
+	int r = 0;
 
-	for (size_t i = 0; i < t->n_tunnels; i++) {
+	for (size_t i = 0; i < t->n_tunnels && r >= 0; i++) {
 		const struct nslab_endpoint *ep = &t->tunnels[i].ep;
-		int ns = b->node_ns[ep->node];
 
-		if (!plan->node_included[ep->node])
-			continue;
-		for (size_t k = 0; k < ep->n_ipv4 + ep->n_ipv6; k++) {
-			struct nslab_op *op = add_op(plan, NSLAB_OP_ADDR, ns);
-
-			if (!op)
-				return nslab_err(err, ENOMEM, "out of memory");
-			op->node = &t->nodes[ep->node];
-			op->ifname = ep->ifname;
-			op->ifindex = b->tn_ifindex[i];
-			op->addr = k < ep->n_ipv4 ? ep->ipv4[k].s : ep->ipv6[k - ep->n_ipv4].s;
-			if (k >= ep->n_ipv4)
-				plan->ns[ns].uses_ipv6 = true;
-		}
+		if (plan->node_included[ep->node])
+			r = ep_addrs(plan, ep, b->node_ns[ep->node], b->tn_ifindex[i], NULL, err);
 	}
-	return 0;
+	return r;
 }
 
 /* The peer ends come up once every pair exists: one flush per phase. */
@@ -679,26 +691,13 @@ static int plan_addrs(struct builder *b, struct nslab_error *err)
 
 		for (int e = 0; e < 2; e++) {
 			const struct nslab_endpoint *ep = &l->ep[e];
-			int ns = b->node_ns[ep->node];
-			int idx = b->ep_ifindex[i][e];
+			int r;
 
 			if (!end_built(plan, l, e))
 				continue;
-
-			for (size_t k = 0; k < ep->n_ipv4 + ep->n_ipv6; k++) {
-				struct nslab_op *op = add_op(plan, NSLAB_OP_ADDR, ns);
-
-				if (!op)
-					return nslab_err(err, ENOMEM, "out of memory");
-				op->link = l;
-				op->node = &t->nodes[ep->node];
-				op->ifname = ep->ifname;
-				op->ifindex = idx;
-				op->addr =
-					k < ep->n_ipv4 ? ep->ipv4[k].s : ep->ipv6[k - ep->n_ipv4].s;
-				if (k >= ep->n_ipv4)
-					plan->ns[ns].uses_ipv6 = true;
-			}
+			r = ep_addrs(plan, ep, b->node_ns[ep->node], b->ep_ifindex[i][e], l, err);
+			if (r < 0)
+				return r;
 		}
 	}
 	return 0;
