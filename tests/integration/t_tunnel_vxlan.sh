@@ -82,35 +82,7 @@ wait "$TCPDUMP" 2>/dev/null
 on_host A cat /tmp/u0.pcap >"$T/u0.pcap"
 # Outer UDP to 14789, the 8-byte VXLAN header (flag I, VNI 4242), then the
 # inner Ethernet frame: IPv4 ICMP echo between 10.9.0.1 and 10.9.0.2.
-cap=$(python3 - "$T/u0.pcap" <<'P'
-import struct, sys
-data = open(sys.argv[1], "rb").read()
-off, seen = 24, []
-while off + 16 <= len(data):
-    incl = struct.unpack("<I", data[off + 8:off + 12])[0]
-    pkt = data[off + 16:off + 16 + incl]
-    off += 16 + incl
-    if len(pkt) < 14 or pkt[12:14] != b"\x08\x00":
-        continue
-    ip = pkt[14:]
-    ihl = (ip[0] & 15) * 4
-    if ip[9] != 17:
-        continue
-    udp = ip[ihl:]
-    dport = struct.unpack(">H", udp[2:4])[0]
-    vx = udp[8:16]
-    flags, vni = vx[0], struct.unpack(">I", vx[4:8])[0] >> 8
-    inner = udp[16:]
-    if inner[12:14] != b"\x08\x00":
-        continue
-    iip = inner[14:]
-    src = ".".join(map(str, iip[12:16]))
-    dst = ".".join(map(str, iip[16:20]))
-    seen.append("udp=%d flags=%#x vni=%d proto=%d %s>%s type=%d" %
-                (dport, flags, vni, iip[9], src, dst, iip[(iip[0] & 15) * 4]))
-print("\n".join(seen))
-P
-)
+cap=$(python3 "$FIXTURES/vxlan_decode.py" "$T/u0.pcap")
 check_match "the underlay carries UDP 14789, VNI 4242, an inner ICMP echo request n1 > n2" \
 	'^udp=14789 flags=0x8 vni=4242 proto=1 10\.9\.0\.1>10\.9\.0\.2 type=8$' "$cap"
 check_match "... and the reply n2 > n1" \
