@@ -65,6 +65,18 @@ count_in() {
 	tcpdump -nr "$f" "$@" 2>/dev/null | wc -l
 }
 
+# wait_count PCAP N [FILTER...]: until the file (flushed per packet) holds N
+# matching packets, so a signal never races the last packets of a ping.
+wait_count() {
+	local f=$1 n=$2 i
+	shift 2
+	for i in $(seq 100); do
+		[ "$(count_in "$f" "$@")" -ge "$n" ] && return 0
+		sleep 0.05
+	done
+	diag "$f: fewer than $n packets after 5 s"
+}
+
 # --- 1. ping -c 5 across a:eth1 <-> b:eth1, capture -c 10 -w f.pcap ------------
 in_ns "$A" ping -n -q -c1 -W1 10.77.0.2 >/dev/null # ARP now, so the 10 packets are ICMP
 "$NSLAB" capture -t "$F" a:eth1 -c 10 -w "$T/f.pcap" 2>"$T/f.err" &
@@ -92,7 +104,8 @@ wait_ready "$T/all.err"
 ip -n "$A" neigh flush all
 ip -n "$(nsname cap b)" neigh flush all
 in_ns "$A" ping -n -q -c 2 -i 0.2 10.77.0.2 >/dev/null
-sleep 0.3
+wait_count "$T/icmp.pcap" 4 icmp
+wait_count "$T/all.pcap" 4 icmp
 kill -INT $cap1 $cap2
 wait_pid $cap1 5
 check_eq "the filtered capture ends with exit 0 on SIGINT" 0 "$?"
@@ -148,7 +161,7 @@ wait_ready "$T/portc.err"
 check_match "the bridge port is captured in the host namespace" \
 	'listening on br:br-a \(host namespace, device br-a\)' "$(cat "$T/port.err")"
 in_ns "$A" ping -n -q -c 2 -i 0.2 10.77.1.3 >/dev/null
-sleep 0.2
+wait_count "$T/port.pcap" 4 icmp
 kill -INT $cap1
 wait_pid $cap1 5
 check_eq "the bridge-port capture ends with exit 0 on SIGINT" 0 "$?"
@@ -171,7 +184,7 @@ for sig in INT TERM; do
 	cap=$!
 	wait_ready "$T/sig.err"
 	in_ns "$A" ping -n -q -c 3 -i 0.2 10.77.0.2 >/dev/null
-	sleep 0.2
+	wait_count "$T/sig.pcap" 6 icmp
 	kill -$sig $cap
 	wait_pid $cap 5
 	check_eq "SIG$sig ends the capture with exit 0" 0 "$?"

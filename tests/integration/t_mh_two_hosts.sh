@@ -71,9 +71,7 @@ check_match "A: its port is isolated (split horizon)" 'isolated on' "$(on_host A
 check_match "A: ns1:eth1 has the tunnel's MTU (1500 - 50)" 'mtu 1450 ' \
 	"$(on_host A ip -n $N1 link show eth1)"
 
-on_host A timeout 20 tcpdump -U -n -i u0 -w /tmp/u0.pcap udp >/dev/null 2>&1 &
-TCPDUMP=$!
-sleep 1
+underlay_capture_start A u0 /tmp/u0.pcap
 check "ns1 (host a) pings ns2 (host b)" on_host A ip netns exec $N1 ping -c2 -W2 10.0.0.2
 check "ns2 pings ns1" on_host B ip netns exec $N2 ping -c1 -W2 10.0.0.1
 check "ping -M do -s 1422 (1450 bytes) fits" \
@@ -82,10 +80,8 @@ out=$(on_host A ip netns exec $N1 ping -c1 -W2 -M do -s 1423 10.0.0.2 2>&1)
 rc=$?
 check_eq "ping -M do -s 1423 fails" 1 "$((rc != 0))"
 check_match "... with 'message too long', not silence" '[Mm]essage too long' "$out"
-sleep 0.5
-kill "$TCPDUMP" 2>/dev/null
-wait "$TCPDUMP" 2>/dev/null
-on_host A cat /tmp/u0.pcap >"$T/u0.pcap"
+underlay_capture_stop A /tmp/u0.pcap "$T/u0.pcap" "vni=$VA proto=1 10\\.0\\.0\\.1>10\\.0\\.0\\.2 type=8" \
+	"vni=$VA proto=1 10\\.0\\.0\\.2>10\\.0\\.0\\.1 type=0"
 # Outer UDP to 14789, the VXLAN header (flag I, the VNI), the inner frame:
 # IPv4 ICMP echo between 10.0.0.1 and 10.0.0.2.
 cap=$(python3 "$FIXTURES/vxlan_decode.py" "$T/u0.pcap")
