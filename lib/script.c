@@ -293,9 +293,12 @@ static void render_bridge(struct script *s, const struct nslab_op *op)
 	emit(s, "%I link set dev %q up\n", op->ns, op->ifname);
 }
 
-/* The options of one veth end in `ip link add`: name, where, index, group, MTU, MAC. */
+/*
+ * The options of one veth end in `ip link add`: name, where, index, group,
+ * MTU (@mtu_var: the shell's $mtu, set by tunnel_mtu()), MAC.
+ */
 static void veth_end(struct script *s, const char *ifname, int ns, int ifindex, unsigned int mtu,
-		     const char *mac)
+		     bool mtu_var, const char *mac)
 {
 	emit(s, "name %q", ifname);
 	if (ns > 0)
@@ -304,15 +307,45 @@ static void veth_end(struct script *s, const char *ifname, int ns, int ifindex, 
 		put_index(s, ifindex);
 	if (ns == 0)
 		emit(s, " group %u", s->group);
-	if (mtu)
+	if (mtu_var)
+		emit(s, " mtu \"$mtu\"");
+	else if (mtu)
 		emit(s, " mtu %u", mtu);
 	if (mac)
 		emit(s, " address %q", mac);
 }
 
+/*
+ * When tunnel @pt has no MTU of its own, emit the lines that set the shell's
+ * $mtu as deploy works it out (deploy.c, tunnel_parent()): the underlay's
+ * MTU (the parent-interface, or the device of the route to the remote),
+ * less 50 bytes of VXLAN over IPv4 or 70 over IPv6.  Whether it did.
+ */
+static bool tunnel_mtu(struct script *s, const struct nslab_plan_tunnel *pt)
+{
+	bool v6 = pt->remote && strchr(pt->remote, ':');
+
+	if (pt->mtu || !streq(pt->kind, "vxlan"))
+		return false;
+	emit(s, "# its MTU: its underlay's, less %u bytes of VXLAN over %s\n", v6 ? 70 : 50,
+	     v6 ? "IPv6" : "IPv4");
+	if (pt->parent)
+		emit(s, "under=%q\n", pt->parent);
+	else
+		emit(s,
+		     "under=$(ip -o route get %q | sed -n 's/.* dev \\([^ "
+		     "]*\\).*/\\1/p')\n",
+		     pt->remote);
+	emit(s, "mtu=$(ip -o link show dev \"$under\" | sed 's/.* mtu "
+		"\\([0-9]*\\).*/\\1/')\n");
+	emit(s, "mtu=$((mtu - %u))\n", v6 ? 70 : 50);
+	return true;
+}
+
 static void render_veth(struct script *s, const struct nslab_op *op)
 {
 	const struct nslab_topo *t = s->plan->topo;
+	bool mtu_var = false;
 
 	if (op->link)
 		emit(s, "# link %s:%s -- %s:%s\n", t->nodes[op->link->ep[0].node].name,
@@ -321,11 +354,19 @@ static void render_veth(struct script *s, const struct nslab_op *op)
 	else if (op->network)
 		emit(s, "# node %s: %s on network %s (host end %s, a port of %s)\n", op->node->name,
 		     op->peer_ifname, op->network->name, op->ifname, op->master);
+	/*
+	 * A port of a bridge that carries tunnels to other hosts: its tunnels'
+	 * MTU, unless the file sets one (deploy.c, veth_tunnel_mtu()).
+	 */
+	if (op->tunnel && !op->mtu) {
+		emit(s, "# a port of a bridge with tunnels to other hosts: the tunnels' MTU\n");
+		mtu_var = tunnel_mtu(s, op->tunnel);
+	}
 	/* Both ends made where they live: nothing moves between namespaces. */
 	emit(s, "ip link add ");
-	veth_end(s, op->ifname, op->ns, op->ifindex, op->mtu, op->mac);
+	veth_end(s, op->ifname, op->ns, op->ifindex, op->mtu, mtu_var, op->mac);
 	emit(s, " type veth peer ");
-	veth_end(s, op->peer_ifname, op->peer_ns, op->peer_ifindex, op->mtu, op->peer_mac);
+	veth_end(s, op->peer_ifname, op->peer_ns, op->peer_ifindex, op->mtu, mtu_var, op->peer_mac);
 	emit(s, "\n");
 	if (op->ns == 0)
 		emit(s, "ip link set dev %q alias %q\n", op->ifname, s->plan->mark);
@@ -350,7 +391,7 @@ static void render_tunnel(struct script *s, const struct nslab_op *op)
 {
 	const struct nslab_plan_tunnel *pt = op->tunnel;
 	bool vxlan = streq(pt->kind, "vxlan"), v6 = pt->remote && strchr(pt->remote, ':');
-	bool derive = vxlan && pt->mtu == 0, move;
+	bool derive, move;
 	const char *kind = pt->kind;
 	char tmp[16];
 
@@ -359,20 +400,7 @@ static void render_tunnel(struct script *s, const struct nslab_op *op)
 		     pt->remote);
 	else
 		emit(s, "# %s:%s: %s\n", ns_label(s, op->ns), op->ifname, pt->kind);
-	if (derive) {
-		emit(s, "# its MTU: its underlay's, less %u bytes of VXLAN over %s\n", v6 ? 70 : 50,
-		     v6 ? "IPv6" : "IPv4");
-		if (pt->parent)
-			emit(s, "under=%q\n", pt->parent);
-		else
-			emit(s,
-			     "under=$(ip -o route get %q | sed -n 's/.* dev \\([^ "
-			     "]*\\).*/\\1/p')\n",
-			     pt->remote);
-		emit(s, "mtu=$(ip -o link show dev \"$under\" | sed 's/.* mtu "
-			"\\([0-9]*\\).*/\\1/')\n");
-		emit(s, "mtu=$((mtu - %u))\n", v6 ? 70 : 50);
-	}
+	derive = tunnel_mtu(s, pt);
 	if (streq(kind, "gre") && v6)
 		kind = "ip6gre";
 	/* A gre device's underlay is where it is made: made here, then moved (as deploy). */

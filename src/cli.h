@@ -21,6 +21,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* After getopt returned '?': name the option it did not take. */
 int cli_bad_option(const char *cmd, char **argv);
 void cli_warnings(const struct nslab_topo *topo);
+/*
+ * The host whose share of a multi-host lab @cmd works on: *@host (from
+ * --host), the file's only host, or a usage error (2) naming the hosts when
+ * the file has several and --host is missing.  0 otherwise; an unknown name
+ * is the plan's error.
+ */
+int cli_file_host(const char *cmd, const struct nslab_topo *t, const char **host);
 
 /* -t FILE / --name LAB / --all as every lab command takes them. */
 struct labsel {

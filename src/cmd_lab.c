@@ -174,19 +174,10 @@ static int deploy_host(const struct nslab_topo *t, const char **host, bool recon
 {
 	_cleanup_free_ char *here = NULL;
 	struct nslab_error err = { 0 };
-	char list[512] = "";
-	size_t len = 0;
+	int r = cli_file_host("deploy", t, host);
 
-	for (size_t i = 0; i < t->n_hosts && len < sizeof(list); i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
-					t->hosts[i].name);
-	if (!*host && t->n_hosts > 1)
-		return cli_usage_error("deploy",
-				       "lab '%s' spans hosts %s: give the one this machine is "
-				       "with --host NAME",
-				       t->name, list);
-	if (!*host && t->n_hosts == 1)
-		*host = t->hosts[0].name;
+	if (r)
+		return r;
 	if (nslab_lab_host(t->name, &here, &err) < 0 || (!*host && !here))
 		return 0; /* not deployed here; or not multi-host: deploy says the rest */
 	if (!streq_ptr(here, *host)) {

@@ -13,12 +13,14 @@ int cmd_script(int argc, char **argv)
 	static const struct option opts[] = {
 		LABSEL_LONGOPTS,
 		{ "destroy", no_argument, NULL, 'd' },
+		{ "host", required_argument, NULL, 'H' },
 		{},
 	};
 	struct nslab_error err = { 0 };
 	struct nslab_topo *topo = NULL;
 	struct nslab_plan *plan = NULL;
 	struct labsel sel = { 0 };
+	const char *host = NULL;
 	bool destroy = false;
 	int c, r;
 
@@ -30,6 +32,9 @@ int cmd_script(int argc, char **argv)
 		switch (c) {
 		case 'd':
 			destroy = true;
+			break;
+		case 'H':
+			host = optarg;
 			break;
 		case LABSEL_OPT_NAME:
 		case LABSEL_OPT_ALL:
@@ -45,7 +50,13 @@ int cmd_script(int argc, char **argv)
 	if (labsel_load_file(&sel, &topo) < 0)
 		return 1;
 	cli_warnings(topo);
-	r = nslab_plan_build(topo, NULL, &plan, &err);
+	/* A multi-host lab: host H's share, as `deploy --host H` builds it. */
+	r = cli_file_host("script", topo, &host);
+	if (r) {
+		nslab_topo_free(topo);
+		return r;
+	}
+	r = nslab_plan_build_host(topo, NULL, host, &plan, &err);
 	if (r >= 0)
 		r = nslab_script_render(plan, destroy, stdout, &err);
 	if (r >= 0 && fflush(stdout) != 0)

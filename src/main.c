@@ -34,7 +34,7 @@ static const struct command commands[] = {
 	{ "graph", cmd_graph,
 	  "[-t FILE | --name LAB] --format dot|mermaid|html|json [-o OUT] [--no-live]",
 	  "draw the topology: Graphviz, Mermaid, JSON, or one self-contained HTML page" },
-	{ "script", cmd_script, "-t FILE [--destroy]",
+	{ "script", cmd_script, "-t FILE [--destroy] [--host H]",
 	  "print a shell script of ip, sysctl, nft and tc commands that builds (or tears "
 	  "down) the lab" },
 	{ "capture", cmd_capture,
@@ -103,6 +103,24 @@ void cli_warnings(const struct nslab_topo *topo)
 {
 	for (size_t i = 0; i < topo->n_warnings; i++)
 		fprintf(stderr, "nslab: warning: %s\n", topo->warnings[i]);
+}
+
+int cli_file_host(const char *cmd, const struct nslab_topo *t, const char **host)
+{
+	char list[512] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < t->n_hosts && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+					t->hosts[i].name);
+	if (!*host && t->n_hosts > 1)
+		return cli_usage_error(cmd,
+				       "lab '%s' spans hosts %s: give the one this machine is "
+				       "with --host NAME",
+				       t->name, list);
+	if (!*host && t->n_hosts == 1)
+		*host = t->hosts[0].name;
+	return 0;
 }
 
 static void print_help(FILE *f)

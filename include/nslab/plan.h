@@ -154,7 +154,7 @@ int nslab_plan_build(const struct nslab_topo *topo, const char *filter, struct n
 /**
  * nslab_plan_build_host() - nslab_plan_build() for one host of a multi-host lab
  * @host:	a name of the file's `hosts`, or NULL: the whole file, as if on
- *		one machine (what `script` and `link set` use)
+ *		one machine (what `link set` uses)
  *
  * On host H: H's nodes and the links between them; bridge and switch nodes
  * without `host:` on every host that has a member, each joined to the others

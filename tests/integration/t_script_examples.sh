@@ -36,6 +36,13 @@ run_nslab script -t "$T/bad.yml"
 check_eq "an invalid file fails (exit 1)" 1 "$RC"
 check_match "... at its file:line:col" '^nslab: .*bad\.yml:3:[0-9]+: ' "$ERR"
 
+run_nslab script -t "$EX/two-hosts.clab.yml"
+check_eq "a lab on two hosts without --host is a usage error (exit 2), as for deploy" 2 "$RC"
+check_match "... which names the hosts" "^nslab: lab 'two-hosts' spans hosts a, b: .*--host NAME" "$ERR"
+run_nslab script -t "$EX/two-hosts.clab.yml" --host zz
+check_eq "--host naming no host of the file fails (exit 1)" 1 "$RC"
+check_match "... and lists the file's hosts" "no host 'zz' in lab 'two-hosts'; its hosts are: a, b" "$ERR"
+
 run_nslab script -t "$EX/routers.clab.yml"
 check_eq "script -t FILE exits 0 without a deployed lab" 0 "$RC"
 byfile=$OUT
@@ -57,11 +64,37 @@ check_eq "script works without root (uid 65534)" 0 "$RC"
 check_eq "... and prints the same script" "$(sed 2d <<<"$byfile")" "$(sed 2d <<<"$OUT")"
 
 # --- every example: script in one sandbox, deploy in another ---------------
+# hosts_of FILE: "NAME ADDRESS" per entry of a file's top-level `hosts:`
+# (the examples write each as `  NAME: {address: ADDR}`)
+hosts_of() {
+	awk '/^[^ #]/ { inh = ($0 ~ /^hosts:/) }
+	     inh && match($0, /^  [A-Za-z0-9_.-]+: *\{ *address: *[^ }]+/) {
+		s = substr($0, 3, RLENGTH - 2); sub(/: *\{ *address: */, " ", s); print s }' "$1"
+}
+
+# A multi-host example is built once per host, each share in a sandbox whose
+# underlay (fixtures/underlay_setup.sh) has that host's address.
 names=()
+declare -A file_of
 for f in "$EX"/*.yml; do
 	n=$(basename "$f")
 	n=${n%%.*}
+	if grep -q '^hosts:' "$f"; then
+		hs=$(hosts_of "$f")
+		check_match "$n: its hosts are read from the file" '^[^ ]+ [0-9]' "$hs"
+		while read -r h addr; do
+			[ -n "$h" ] || continue
+			names+=("$n@$h")
+			file_of[$n@$h]=$f
+			export HOST=$h UNDERLAY=$addr/24 SETUP=$FIXTURES/underlay_setup.sh
+			script_build script "$f" "$W/$n@$h.script"
+			script_build deploy "$f" "$W/$n@$h.deploy"
+			unset HOST UNDERLAY SETUP
+		done <<<"$hs"
+		continue
+	fi
 	names+=("$n")
+	file_of[$n]=$f
 	script_build script "$f" "$W/$n.script"
 	script_build deploy "$f" "$W/$n.deploy"
 done
@@ -72,8 +105,9 @@ SCRIPT_EDIT='/sysctl -qw net\.ipv4\.ip_forward=1/d' script_build script "$EX/rou
 wait
 
 check "there are example topologies" test "${#names[@]}" -ge 3
+check "... one of them on two hosts, built as two shares" test "$(printf '%s\n' "${names[@]}" | grep -c '@')" -ge 2
 for n in "${names[@]}"; do
-	f=$(ls "$EX/$n".*.yml)
+	f=${file_of[$n]}
 	script_compare "$n" "$f" "$W/$n.script" "$W/$n.deploy"
 	check_eq "$n: a second teardown (nothing left) exits 0" 0 "$(cat "$W/$n.script/teardown2.rc" 2>/dev/null)" ||
 		diag "$(tail -n 5 "$W/$n.script/teardown2.log" 2>/dev/null)"
