@@ -136,7 +136,7 @@ static int ep_if(struct nslab_graph_if *f, const struct nslab_endpoint *ep, unsi
 static int file_link(struct nslab_graph *g, const struct nslab_link *tl)
 {
 	size_t l, iface;
-	int r;
+	int r, ha, hz;
 
 	r = add_link(g, tl, tl->mtu, &l);
 	for (int e = 0; e < 2 && r >= 0; e++) {
@@ -151,7 +151,12 @@ static int file_link(struct nslab_graph *g, const struct nslab_link *tl)
 		r = ep_if(f, ep, tl->mtu);
 		set_end(g, l, e, ep->node, iface);
 	}
-	return r;
+	if (r < 0)
+		return r;
+	ha = g->topo->nodes[tl->ep[0].node].host;
+	hz = g->topo->nodes[tl->ep[1].node].host;
+	g->links[l].cross_host = ha >= 0 && hz >= 0 && ha != hz;
+	return 0;
 }
 
 /* Node @i's place on network @a->network: its interface, and the network's port. */

@@ -58,6 +58,19 @@ static bool end_down(const struct nslab_graph *g, const struct nslab_graph_end *
 	return g->live && s != NSLAB_GRAPH_UP && s != NSLAB_GRAPH_UNKNOWN;
 }
 
+static void dot_node(FILE *f, const struct nslab_graph *g, size_t i, const char *indent)
+{
+	const struct nslab_graph_node *n = &g->nodes[i];
+	bool gone = n->state == NSLAB_GRAPH_ABSENT || n->state == NSLAB_GRAPH_DOWN;
+
+	fprintf(f, "%sn%zu [label=", indent, i);
+	dot_lines(f, n->lines, n->n_lines);
+	fprintf(f, ", %s, fillcolor=\"%s\", color=\"%s\"%s];\n", dot_shape(n), graph_fill(n),
+		graph_stroke(n),
+		gone ? ", fontcolor=\"#6b7280\", peripheries=1, penwidth=2, color=\"#dc2626\""
+		     : "");
+}
+
 int graph_render_dot(const struct nslab_graph *g, FILE *f)
 {
 	fputs("graph ", f);
@@ -71,17 +84,20 @@ int graph_render_dot(const struct nslab_graph *g, FILE *f)
 	fputs("\tedge [fontname=\"DejaVu Sans Mono\", fontsize=9, labelfontsize=9, "
 	      "labeldistance=2];\n",
 	      f);
-	for (size_t i = 0; i < g->n_nodes; i++) {
-		const struct nslab_graph_node *n = &g->nodes[i];
-		bool gone = n->state == NSLAB_GRAPH_ABSENT || n->state == NSLAB_GRAPH_DOWN;
-
-		fprintf(f, "\tn%zu [label=", i);
-		dot_lines(f, n->lines, n->n_lines);
-		fprintf(f, ", %s, fillcolor=\"%s\", color=\"%s\"%s];\n", dot_shape(n),
-			graph_fill(n), graph_stroke(n),
-			gone ? ", fontcolor=\"#6b7280\", peripheries=1, penwidth=2, "
-			       "color=\"#dc2626\""
-			     : "");
+	/* Nodes placed on no host, then one cluster per host of a multi-host lab. */
+	for (size_t i = 0; i < g->n_nodes; i++)
+		if (g->nodes[i].host < 0 || (size_t)g->nodes[i].host >= g->topo->n_hosts)
+			dot_node(f, g, i, "\t");
+	for (size_t h = 0; h < g->topo->n_hosts; h++) {
+		fprintf(f, "\tsubgraph \"cluster_host%zu\" {\n\t\tlabel=\"host ", h);
+		dot_str(f, g->topo->hosts[h].name);
+		fputs(" (", f);
+		dot_str(f, g->topo->hosts[h].address);
+		fputs(")\";\n\t\tstyle=dashed; color=\"#9ca3af\"; fontname=\"DejaVu Sans\";\n", f);
+		for (size_t i = 0; i < g->n_nodes; i++)
+			if (g->nodes[i].host == (int)h)
+				dot_node(f, g, i, "\t\t");
+		fputs("\t}\n", f);
 	}
 	for (size_t l = 0; l < g->n_links; l++) {
 		const struct nslab_graph_end *e = g->links[l].end;
@@ -92,8 +108,13 @@ int graph_render_dot(const struct nslab_graph *g, FILE *f)
 		dot_lines(f, e[0].lines, e[0].n_lines);
 		fputs(", headlabel=", f);
 		dot_lines(f, e[1].lines, e[1].n_lines);
+		/* A link between hosts travels in a VXLAN tunnel: dashed, and says so. */
+		if (g->links[l].cross_host)
+			fputs(", label=\"vxlan\", fontcolor=\"#1d4ed8\"", f);
 		if (down)
 			fputs(", color=\"#dc2626\", style=dashed", f);
+		else if (g->links[l].cross_host || g->links[l].tunnel)
+			fputs(", color=\"#1d4ed8\", style=dashed", f);
 		fputs("];\n", f);
 	}
 	fputs("}\n", f);

@@ -127,7 +127,9 @@ static void link_path(FILE *f, const struct nslab_graph *g, size_t l)
 	double ea = fmin(a->w, a->h) / 2, eb = fmin(b->w, b->h) / 2;
 	bool down = if_down(g, &e[0]) || if_down(g, &e[1]);
 
-	fprintf(f, "<path class=\"link%s\" data-link=\"%zu\" d=\"", down ? " down" : "", l);
+	/* A link between hosts (a VXLAN at each end) or to a tunnel's far end: dashed. */
+	fprintf(f, "<path class=\"link%s%s\" data-link=\"%zu\" d=\"", down ? " down" : "",
+		g->links[l].cross_host || g->links[l].tunnel ? " tunnel" : "", l);
 	if (e[0].node == e[1].node || len < 1e-6)
 		fprintf(f, "M%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1f", e[0].px, e[0].py,
 			e[0].px + 60, e[0].py - 50, e[1].px + 60, e[1].py + 50, e[1].px, e[1].py);

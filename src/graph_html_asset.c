@@ -28,6 +28,7 @@ const char graph_html_css[] =
 	".node.absent .label{fill:#6b7280}\n"
 	".node:hover .shape,.node.sel .shape{stroke-width:3.5}\n"
 	".link{stroke:#6b7280;stroke-width:1.6;fill:none}\n"
+	".link.tunnel{stroke:#1d4ed8;stroke-dasharray:8 4}\n"
 	".link.down{stroke:#dc2626;stroke-dasharray:6 4}\n"
 	".end rect{fill:#fff;fill-opacity:.9;stroke:#d1d5db;stroke-width:.8}\n"
 	".endtext{font-size:11px;fill:#374151}\n.endtext .first{fill:#111827}\n"

@@ -121,7 +121,7 @@ static json_t *network_json(const struct nslab_graph *g, size_t i)
 json_t *graph_json(const struct nslab_graph *g)
 {
 	json_t *nodes = json_array(), *nets = json_array(), *links = json_array();
-	json_t *remotes = json_array();
+	json_t *remotes = json_array(), *hosts = json_array();
 
 	for (size_t i = 0; i < g->n_nodes; i++) {
 		const struct nslab_graph_node *n = &g->nodes[i];
@@ -137,14 +137,18 @@ json_t *graph_json(const struct nslab_graph *g)
 		const struct nslab_graph_link *k = &g->links[l];
 
 		json_array_append_new(links,
-				      json_pack("{s:s, s:i, s:[o, o]}", "type",
+				      json_pack("{s:s, s:i, s:[o, o], s:b}", "type",
 						nslab_graph_link_type(k), "mtu", (int)k->mtu,
 						"ends", end_ref(g, k->end[0].node, k->end[0].iface),
-						end_ref(g, k->end[1].node, k->end[1].iface)));
+						end_ref(g, k->end[1].node, k->end[1].iface),
+						"cross_host", k->cross_host));
 	}
-	return json_pack("{s:i, s:s, s:b, s:o, s:o, s:o, s:o}", "version", GRAPH_JSON_VERSION,
-			 "lab", g->topo->name, "live", g->live, "nodes", nodes, "networks", nets,
-			 "remotes", remotes, "links", links);
+	for (size_t h = 0; h < g->topo->n_hosts; h++)
+		json_array_append_new(hosts, json_pack("{s:s, s:s}", "name", g->topo->hosts[h].name,
+						       "address", g->topo->hosts[h].address));
+	return json_pack("{s:i, s:s, s:b, s:o, s:o, s:o, s:o, s:o}", "version", GRAPH_JSON_VERSION,
+			 "lab", g->topo->name, "live", g->live, "hosts", hosts, "nodes", nodes,
+			 "networks", nets, "remotes", remotes, "links", links);
 }
 
 int graph_render_json(const struct nslab_graph *g, FILE *f)

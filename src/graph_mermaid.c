@@ -120,6 +120,18 @@ int graph_render_mermaid(const struct nslab_graph *g, FILE *f)
 		mm_lines(f, n->lines, n->n_lines, "<br/>");
 		fprintf(f, "\"%s\n", c);
 	}
+	/* One subgraph per host of a multi-host lab, holding the nodes placed there. */
+	for (size_t h = 0; h < g->topo->n_hosts; h++) {
+		fprintf(f, "    subgraph host%zu [\"host ", h);
+		mm_str(f, g->topo->hosts[h].name);
+		fputs(" (", f);
+		mm_str(f, g->topo->hosts[h].address);
+		fputs(")\"]\n", f);
+		for (size_t i = 0; i < g->n_nodes; i++)
+			if (g->nodes[i].host == (int)h)
+				fprintf(f, "        n%zu\n", i);
+		fputs("    end\n", f);
+	}
 	for (size_t l = 0; l < g->n_links; l++) {
 		const struct nslab_graph_end *e = g->links[l].end;
 
@@ -129,6 +141,8 @@ int graph_render_mermaid(const struct nslab_graph *g, FILE *f)
 			fputs(" #8212; ", f); /* an em dash between the two ends */
 			mm_lines(f, e[1].lines, e[1].n_lines, " ");
 		}
+		if (g->links[l].cross_host)
+			fputs(" (vxlan)", f);
 		fprintf(f, "\"| n%zu\n", e[1].node);
 	}
 	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
@@ -156,5 +170,7 @@ int graph_render_mermaid(const struct nslab_graph *g, FILE *f)
 	for (size_t l = 0; l < g->n_links; l++)
 		if (not_up(g, &g->links[l].end[0]) || not_up(g, &g->links[l].end[1]))
 			fprintf(f, "    linkStyle %zu stroke:#dc2626,stroke-dasharray:4\n", l);
+		else if (g->links[l].cross_host || g->links[l].tunnel)
+			fprintf(f, "    linkStyle %zu stroke:#1d4ed8,stroke-dasharray:4\n", l);
 	return ferror(f) ? -EIO : 0;
 }

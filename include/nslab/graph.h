@@ -110,12 +110,18 @@ struct nslab_graph_end {
 	double x, y, w, h;
 };
 
-/* A cable: a link of the file, a node's place on a network, or a tunnel to its remote. */
+/*
+ * A cable: a link of the file, a node's place on a network, or a tunnel to
+ * its remote.  @cross_host: a link of the file between nodes placed on two
+ * different hosts, which deploy builds as a VXLAN device at each end (the
+ * rule of lib/plan_hosts.c).
+ */
 struct nslab_graph_link {
 	struct nslab_graph_end end[2];
 	const struct nslab_link *link; /* NULL: a network attachment or a tunnel */
 	const struct nslab_tunnel *tunnel; /* end[0] the node's, end[1] the remote's */
 	unsigned int mtu;
+	bool cross_host;
 };
 
 /**

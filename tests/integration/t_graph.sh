@@ -270,6 +270,68 @@ if [ "$have_chromium" = 1 ]; then
 	check_match "... naming the remote" 'label of r1:vx0 does not say its name' "$(cat "$T/ctb.json")"
 fi
 
+# ------------------------------------------------------------ hosts and cross-host links
+# examples/two-hosts.clab.yml: h1, r1 on a; h2, r2 on b; sw stretched; r1 - r2
+# crosses hosts (a VXLAN at each end when deployed).
+TWO=$REPO/examples/two-hosts.clab.yml
+"$NSLAB" graph -t "$TWO" --format json >"$T/two.json"
+check_eq "json: the file's hosts with their addresses" "a=192.168.0.1 b=192.168.0.2" \
+	"$(py "$T/two.json" 'print(*["%s=%s" % (h["name"], h["address"]) for h in d["hosts"]])')"
+check_eq "json: only the link between r1 (a) and r2 (b) crosses hosts" "False False True" \
+	"$(py "$T/two.json" 'print(*[l["cross_host"] for l in d["links"]])')"
+check_eq "json: a lab without hosts: no hosts, no link crosses" "[] False False False" \
+	"$(py "$T/tri.json" 'print(d["hosts"], *[l["cross_host"] for l in d["links"]])')"
+"$NSLAB" graph -t "$TWO" --format mermaid >"$T/two.mmd"
+check "mermaid of the two-host lab passes the checker" python3 "$MC" "$T/two.mmd"
+check_match "mermaid: one subgraph per host, holding its nodes" \
+	'subgraph host0 \["host a \(192\.168\.0\.1\)"\] n0 n1 end subgraph host1 \["host b \(192\.168\.0\.2\)"\] n2 n3 end' \
+	"$(tr -s ' \n' ' ' <"$T/two.mmd")"
+check_match "mermaid: the cross-host link says vxlan and is dashed" \
+	'n1 ---\|"[^"]* \(vxlan\)"\| n3 .*linkStyle 2 stroke:#1d4ed8,stroke-dasharray:4' "$(tr '\n' ' ' <"$T/two.mmd")"
+printf 'graph LR\n    n0("a")\n    subgraph s0 ["x"]\n        n9\n' >"$T/bad-sub.mmd"
+check_eq "the Mermaid checker refuses an undeclared member and a missing end" 1 \
+	"$(python3 "$MC" "$T/bad-sub.mmd" >"$T/bad-sub.out" 2>&1; echo $?)"
+check_match "... naming both" "undeclared node 'n9'.*has no 'end'" "$(tr '\n' ' ' <"$T/bad-sub.out")"
+"$NSLAB" graph -t "$TWO" --format html -o "$T/two.html"
+check_eq "html: the cross-host link is drawn as a tunnel (dashed), the other two not" "1 2" \
+	"$(grep -c 'class="link tunnel"' "$T/two.html") $(grep -c 'class="link"' "$T/two.html")"
+check_eq "html: the tunnel lab's three lines to remotes are dashed too" 3 \
+	"$(grep -c 'class="link tunnel"' "$T/tun.html")"
+if [ "$have_dot" = 1 ]; then
+	"$NSLAB" graph -t "$TWO" --format dot | dot -Tsvg >"$T/two.svg"
+	# Each cluster's box holds exactly its host's nodes (by geometry, the
+	# nodes' label lines: the SVG does not nest them); the r1 - r2 edge is
+	# dashed and labelled vxlan.
+	check_eq "dot: a box per host around its nodes; the cross-host edge dashed, labelled vxlan" \
+		"host a (192.168.0.1): h1 r1; host b (192.168.0.2): h2 r2; edge n1--n3 dashed vxlan" \
+		"$(python3 - "$T/two.svg" <<'PY'
+import sys, xml.etree.ElementTree as ET
+S = "{http://www.w3.org/2000/svg}"
+root = ET.parse(sys.argv[1]).getroot()
+def box(g):
+    pts = [tuple(map(float, p.split(","))) for e in g.iter(S + "polygon") for p in e.get("points").split()]
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
+clusters, nodes, out = [], {}, []
+for g in root.iter(S + "g"):
+    if g.get("class") == "cluster":
+        clusters.append((g.find(S + "text").text, box(g)))
+    elif g.get("class") == "node":  # where its label's lines are written
+        nodes[g.find(S + "text").text] = [(float(t.get("x")), float(t.get("y"))) for t in g.iter(S + "text")]
+for label, (x0, y0, x1, y1) in clusters:
+    inside = sorted(n for n, pts in nodes.items() if all(x0 <= x <= x1 and y0 <= y <= y1 for x, y in pts))
+    out.append("%s: %s" % (label, " ".join(inside)))
+for g in root.iter(S + "g"):
+    if g.get("class") == "edge":
+        path = g.find(S + "path")
+        texts = [t.text for t in g.iter(S + "text")]
+        if path.get("stroke-dasharray"):
+            out.append("edge %s dashed %s" % (g.find(S + "title").text.replace("&#45;", "-"), " ".join(t for t in texts if t == "vxlan")))
+print("; ".join(out))
+PY
+)"
+fi
+
 # A deployed vxlan: its state is read like any other interface's; its remote has none.
 ip link add gtun0 type veth peer name gtun1
 ip addr add 10.201.0.1/24 dev gtun0
@@ -298,7 +360,7 @@ check_eq "html: the vxlan's line is not drawn down" 0 "$("$NSLAB" graph -t "$VX"
 ip -n "$(nsname gvx r1)" link set vx0 down
 check_eq "json: vx0 down after 'ip link set vx0 down'" down \
 	"$("$NSLAB" graph -t "$VX" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["nodes"][0]["interfaces"][0]["live"]["state"])')"
-check_eq "html: ... and its line is drawn down" 1 "$("$NSLAB" graph -t "$VX" --format html | grep -c 'class="link down"')"
+check_eq "html: ... and its line is drawn down" 1 "$("$NSLAB" graph -t "$VX" --format html | grep -c 'class="link down\( tunnel\)\?"')"
 run_nslab destroy -t "$VX"
 check_eq "destroy the vxlan lab" 0 "$RC" || diag "$ERR"
 assert_clean "$T/before-vx"
