@@ -4,6 +4,7 @@
 
 #include "nslab/ifref.h"
 #include "nslab/impair.h"
+#include "nslab/lab.h"
 #include "nslab/netns.h"
 #include "nslab/nl.h"
 #include "nslab/plan.h"
@@ -74,19 +75,46 @@ static int end_open(struct end *e, struct nslab_error *err)
 	return r;
 }
 
-/* "NODE:IFACE" and, when it has one, the far end of its veth. */
+/* The host of `hosts:` where @n is placed, or NULL (unplaced, or no hosts). */
+static const char *node_host(const struct nslab_topo *topo, const struct nslab_node *n)
+{
+	if (!n || n->host < 0 || (size_t)n->host >= topo->n_hosts)
+		return NULL;
+	return topo->hosts[n->host].name;
+}
+
+/*
+ * "NODE:IFACE" and, when it has one, the far end of its veth.  In a lab
+ * spread over hosts, only this machine's share is here: a node of another
+ * host is an error that says where to run the command, and the far end of a
+ * link to another host (a VXLAN at each end) is left to that host: taking
+ * the local end down cuts the link both ways, as pulling one plug would.
+ */
 static int resolve(const struct nslab_topo *topo, const char *spec, struct nslab_ifref *ref,
 		   struct end ends[2], int *ret_n, struct nslab_error *err)
 {
+	_cleanup_free_ char *here = NULL;
+	const char *at, *peer_at;
 	int r = nslab_ifref_resolve(topo, spec, ref, err);
 
 	if (r < 0)
 		return r;
+	if (topo->n_hosts && nslab_lab_host(topo->name, &here, err) < 0) {
+		err->code = 0; /* not deployed: end_open() says so */
+		err->msg[0] = '\0';
+	}
+	at = node_host(topo, ref->node);
+	if (here && at && !streq(at, here))
+		return nslab_err(err, EREMOTE,
+				 "%s: node %s is on host %s; this machine holds host %s's share of "
+				 "lab '%s'\nhint: run the command on host %s",
+				 spec, ref->node->name, at, here, topo->name, at);
 	ends[0] = (struct end){ .node = ref->node, .netns = ref->netns, .ifname = ref->ifname };
 	snprintf(ends[0].label, sizeof(ends[0].label), "%s:%s",
 		 ref->node ? ref->node->name : "host", ref->ifname);
 	*ret_n = 1;
-	if (ref->peer_ifname) {
+	peer_at = node_host(topo, ref->peer_node);
+	if (ref->peer_ifname && !(at && peer_at && !streq(at, peer_at))) {
 		ends[1] = (struct end){ .node = ref->peer_node,
 					.netns = ref->peer_netns,
 					.ifname = ref->peer_ifname };
