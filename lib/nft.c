@@ -227,6 +227,37 @@ static void put_postrouting(FILE *f, const struct nslab_nft_lab *lab)
 	fputs("\t}\n", f);
 }
 
+/* `{ "br1", "br2" }`: the bridges of every network of the lab. */
+static void put_own_bridges(FILE *f, const struct nslab_nft_lab *lab)
+{
+	fputc('{', f);
+	for (size_t i = 0; i < lab->n_nets; i++)
+		fprintf(f, "%s \"%s\"", i ? "," : "", lab->nets[i].bridge);
+	fputs(" }", f);
+}
+
+/*
+ * Other labs' networks.  Docker isolates every bridge network from every
+ * other, whichever project made it, but a lab knows only its own bridges:
+ * it drops what is routed between one of them and any bridge named as
+ * networks are by default ("nl" + a hash, topo_net.c), in both directions.
+ * Both labs' tables hold such rules, so two networks are apart as long as
+ * one of the two bridges has a default name; two bridges both named by the
+ * files (`bridge:`) are not.
+ */
+static void put_other_labs(FILE *f, const struct nslab_nft_lab *lab)
+{
+	fputs("\t\tiifname ", f);
+	put_own_bridges(f, lab);
+	fputs(" oifname != ", f);
+	put_own_bridges(f, lab);
+	fputs(" oifname \"nl*\" drop\n\t\toifname ", f);
+	put_own_bridges(f, lab);
+	fputs(" iifname != ", f);
+	put_own_bridges(f, lab);
+	fputs(" iifname \"nl*\" drop\n", f);
+}
+
 /*
  * Docker's isolation.  An internal network's bridge forwards nothing in or
  * out.  Published ports are open to whoever reaches the host, nodes of the
@@ -252,8 +283,9 @@ static void put_forward(FILE *f, const struct nslab_nft_lab *lab)
 		fprintf(f, "\t\tiifname \"%s\" oifname != \"%s\" drop\n", n->bridge, n->bridge);
 		fprintf(f, "\t\toifname \"%s\" iifname != \"%s\" drop\n", n->bridge, n->bridge);
 	}
-	if (n_open > 1) {
+	if (n_open)
 		fputs("\t\tct status dnat accept\n", f);
+	if (n_open > 1) {
 		for (size_t i = 0; i < lab->n_nets; i++) {
 			const char *sep = "";
 
@@ -269,6 +301,8 @@ static void put_forward(FILE *f, const struct nslab_nft_lab *lab)
 			fputs(" } drop\n", f);
 		}
 	}
+	if (n_open)
+		put_other_labs(f, lab);
 	fputs("\t}\n", f);
 }
 

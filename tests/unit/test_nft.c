@@ -151,6 +151,14 @@ static void test_render(const char *s)
 	has(s, "iifname \"nslab-t-web\" oifname { \"nslab-t-front\" } drop\n");
 	ok(strstr(s, "oifname != \"nslab-t-back\" drop") < strstr(s, "ct status dnat accept"),
 	   "internal drops come before the published-port accept");
+
+	/* Other labs' networks (default bridge names "nl…"), both ways, after that accept. */
+	has(s, "iifname { \"nslab-t-front\", \"nslab-t-back\", \"nslab-t-web\" } oifname != { "
+	       "\"nslab-t-front\", \"nslab-t-back\", \"nslab-t-web\" } oifname \"nl*\" drop\n");
+	has(s, "oifname { \"nslab-t-front\", \"nslab-t-back\", \"nslab-t-web\" } iifname != { "
+	       "\"nslab-t-front\", \"nslab-t-back\", \"nslab-t-web\" } iifname \"nl*\" drop\n");
+	ok(strstr(s, "ct status dnat accept") < strstr(s, "oifname \"nl*\" drop"),
+	   "published ports stay open to other labs: the accept comes first");
 }
 
 static void test_small(void)
@@ -161,7 +169,10 @@ static void test_small(void)
 
 	is_int(nslab_nft_render(&l, &s), 0, "render a lab of one network, no port");
 	ok(s && !strstr(s, "masquerade"), "no nat, no port: no masquerade");
-	ok(s && !strstr(s, " drop"), "one network: nothing to isolate");
+	ok(s && strstr(s, "iifname { \"br1\" } oifname != { \"br1\" } oifname \"nl*\" drop\n") &&
+		   strstr(s, "oifname { \"br1\" } iifname != { \"br1\" } iifname \"nl*\" drop\n"),
+	   "one network: isolated from other labs' networks, both ways");
+	ok(s && count(s, " drop") == 2, "... and nothing else is dropped");
 	ok(s && !strstr(s, "chain guard"), "no loopback port: no guard chain");
 }
 
