@@ -38,9 +38,9 @@ $(BUILD)/fuzz/fuzz_topo: $(BUILD)/tests/fuzz/fuzz_topo.o $(BUILD)/libnslab.a
 # libFuzzer build (clang): make fuzz; then build-fuzz/fuzz_topo tests/fixtures/*/
 fuzz:
 	@mkdir -p build-fuzz
-	clang -std=gnu11 -D_GNU_SOURCE -DNSLAB_LIBFUZZER -g -O1 -fsanitize=fuzzer,address,undefined \
-		-Iinclude -Ilib -o build-fuzz/fuzz_topo tests/fuzz/fuzz_topo.c lib/topo*.c lib/error.c \
-		lib/prefix.c lib/netem_value.c $(shell $(PKG_CONFIG) --libs yaml-0.1)
+	clang -std=gnu11 -D_GNU_SOURCE -DNSLAB_LIBFUZZER -DNSLAB_VERSION=\"$(VERSION)\" -DNSLAB_LIBMNL_VERSION=\"fuzz\" -g -O1 -fsanitize=fuzzer,address,undefined \
+		$(shell $(PKG_CONFIG) --cflags $(PKGS)) -Iinclude -Ilib -o build-fuzz/fuzz_topo \
+		tests/fuzz/fuzz_topo.c lib/*.c $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
 
 $(BUILD)/%.o: %.c $(wildcard include/nslab/*.h lib/*.h src/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)

@@ -225,9 +225,10 @@ struct part {
 /* Split the nodes into connected parts (breadth first, in node order). */
 static int find_parts(const struct nslab_graph *g, size_t *pos, struct part **ret, size_t *ret_n)
 {
-	size_t *queue = calloc(g->n_nodes, sizeof(*queue)), np = 0, done = 0;
-	struct part *parts = calloc(g->n_nodes, sizeof(*parts));
-	bool *seen = calloc(g->n_nodes, sizeof(*seen));
+	/* + 1: a lab without nodes still gets (empty) arrays, not calloc(0)'s NULL. */
+	size_t *queue = calloc(g->n_nodes + 1, sizeof(*queue)), np = 0, done = 0;
+	struct part *parts = calloc(g->n_nodes + 1, sizeof(*parts));
+	bool *seen = calloc(g->n_nodes + 1, sizeof(*seen));
 
 	if (!queue || !parts || !seen) {
 		free(queue);
@@ -259,6 +260,8 @@ static int find_parts(const struct nslab_graph *g, size_t *pos, struct part **re
 		np++;
 	}
 	free(seen);
+	if (!np) /* no part owns the queue (the parts' indexes point into it) */
+		free(queue);
 	*ret = parts;
 	*ret_n = np;
 	return 0;

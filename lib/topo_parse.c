@@ -389,14 +389,22 @@ static int mview_fill(struct ctx *c, struct mview *v, yaml_node_t *map, const ch
 	return 0;
 }
 
-/* The pairs of map @n in file order, merge keys resolved, duplicates rejected. */
+/*
+ * The pairs of map @n in file order, merge keys resolved, duplicates
+ * rejected.  On failure @v is freed (and zeroed): callers just return.
+ */
 int topo_mview_init(struct ctx *c, struct mview *v, yaml_node_t *n, const char *noun,
 		    const char *for_)
 {
+	int r;
+
 	*v = (struct mview){ 0 };
 	if (n->type != YAML_MAPPING_NODE)
 		return topo_want(c, n, "a map", for_);
-	return mview_fill(c, v, n, noun, false, 0);
+	r = mview_fill(c, v, n, noun, false, 0);
+	if (r < 0)
+		topo_mview_free(v);
+	return r;
 }
 
 yaml_node_t *topo_mview_get(const struct mview *v, const char *k, struct nslab_pos *ret_pos)

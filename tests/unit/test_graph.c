@@ -451,8 +451,26 @@ static void check_tunnel_layout(void)
 	free(b.s);
 }
 
+/* A lab without nodes (found by the fuzzer: the layout leaked its queue). */
+static void check_empty(void)
+{
+	struct nslab_topo *t = load("name: lab\ntopology:\n  nodes:\n");
+	struct nslab_error err = { 0 };
+	struct nslab_graph *g = NULL;
+
+	if (!ok(t != NULL, "empty lab: parsed"))
+		return;
+	is_int(nslab_graph_build(t, &g, &err), 0, "empty lab: graph built");
+	is_int(g ? (int)g->n_nodes : -1, 0, "empty lab: no graph node");
+	is_int(g ? nslab_graph_layout(g, &metrics, &err) : -1, 0,
+	       "empty lab: laid out (nothing allocated is lost: ASan's leak check)");
+	nslab_graph_free(g);
+	nslab_topo_free(t);
+}
+
 int main(void)
 {
+	check_empty();
 	check_model();
 	check_tunnels();
 	check_tunnel_layout();
