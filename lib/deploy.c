@@ -715,6 +715,18 @@ static int do_tunnel(struct apply *a, const struct nslab_op *op, struct nslab_er
 	} else if (op->ns != 0) {
 		req.netns_fd = a->rt[op->ns].fd;
 	}
+	/*
+	 * A tunnel in a node's namespace: journalled, so that destroy deletes
+	 * it before it unpins the namespace (destroy.c, delete_extlinks()).
+	 */
+	if (op->ns != 0 && !a->plan->ns[op->ns].adopted && req.tunnel) {
+		char name[PATH_MAX];
+
+		snprintf(name, sizeof(name), "%s/%s", a->plan->ns[op->ns].name, op->ifname);
+		r = nslab_state_journal(a->st, "tunnel", name, err);
+		if (r < 0)
+			return r;
+	}
 	/* In an adopted namespace: refuse a name in use, and journal ours to delete it at destroy. */
 	if (a->plan->ns[op->ns].adopted) {
 		char name[PATH_MAX];
@@ -747,14 +759,29 @@ static int do_tunnel(struct apply *a, const struct nslab_op *op, struct nslab_er
 	 * in every namespace unless net.core.fb_tunnels_only_for_init_net
 	 * says otherwise: they take the indexes nslab gives.
 	 */
-	if (r == -EEXIST && op->ifindex > 0)
-		return nslab_err(err, EEXIST,
-				 "%s: RTM_NEWLINK: File exists (the name, or interface index %d, "
-				 "is taken in the node's namespace)\n"
-				 "hint: fallback tunnel devices such as gre0 take indexes in every "
-				 "new namespace: sysctl -w net.core.fb_tunnels_only_for_init_net=1 "
-				 "before the tunnel modules load",
-				 label, op->ifindex);
+	if (r == -EEXIST) {
+		char kmsg[sizeof(err->msg)];
+
+		/*
+		 * Two causes: the kernel binds a vxlan (gre) device to its VNI
+		 * (key), port and addresses in the host's namespace, so another
+		 * device with the same ones refuses this one; or the index is
+		 * taken (see above).
+		 */
+		snprintf(kmsg, sizeof(kmsg), "%s", err->msg);
+		return nslab_err(
+			err, EEXIST, "%s%s%s%s%s", kmsg, req.tunnel ? "\nhint: another " : "",
+			req.tunnel ? req.kind : "",
+			req.tunnel ? " device on this machine may have the same VNI or key, port "
+				     "and addresses: 'ip -d link show' lists them with their ids"
+				   : "",
+			op->ifindex > 0
+				? "\nhint: fallback tunnel devices such as gre0 take interface "
+				  "indexes in every new namespace: sysctl -w "
+				  "net.core.fb_tunnels_only_for_init_net=1 before the tunnel "
+				  "modules load"
+				: "");
+	}
 	if (r >= 0 && move) {
 		int idx = 0;
 

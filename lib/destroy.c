@@ -82,7 +82,7 @@ static int journal_cb(const char *kind, const char *name, void *data)
 		return push(&j->netns, &j->netns_cap, &j->n_netns, name);
 	} else if (streq(kind, "adopted")) {
 		return push(&j->adopted, &j->adopted_cap, &j->n_adopted, name);
-	} else if (streq(kind, "extlink")) {
+	} else if (streq(kind, "extlink") || streq(kind, "tunnel")) {
 		return push(&j->extlinks, &j->extlinks_cap, &j->n_extlinks, name);
 	} else if (streq(kind, "hosts")) {
 		return push(&j->hosts, &j->hosts_cap, &j->n_hosts, name);
@@ -179,8 +179,13 @@ static int unpin_all(struct journal *j, nslab_progress_fn progress, void *progre
 
 /*
  * The lab's ends in adopted (kind ext) namespaces, deleted now and by name:
- * those namespaces live on, so nothing else would remove them.  Runs while
- * the lab's pins still exist.  Devices already gone are fine.
+ * those namespaces live on, so nothing else would remove them.  And its
+ * tunnels in node namespaces ("tunnel"): a vxlan or gre device is bound to
+ * its VNI (key), port and addresses in the host's namespace, and a
+ * namespace is freed later, in the background (or never, while a process
+ * holds it open): deleted now, the next deploy of the same lab (deploy
+ * --reconfigure at once) finds them free.  Runs while the lab's pins still
+ * exist.  Devices already gone are fine.
  */
 static int delete_extlinks(struct journal *j)
 {

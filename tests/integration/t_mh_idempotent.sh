@@ -66,6 +66,28 @@ check "n1 pings n2 over the stretched bridge again" on_host A ip netns exec $N1 
 check "n2 pings n1 over the stretched bridge again" on_host B ip netns exec $N2 ping -c1 -W2 10.2.0.1
 check_eq "B: still unchanged after the pings" "$B0" "$(b_state)"
 
+# The kernel frees a namespace in the background, or not at all while
+# something holds it: here a process keeps n1's open by a file descriptor.
+# Destroy deletes n1's VXLAN device itself, so the same lab deploys again at
+# once (before: "File exists", the VNI and port still bound to the old one).
+on_host A sh -c "exec 7</run/netns/$N1; exec sleep 60" &
+HOLDER=$!
+for _ in $(seq 50); do
+	[ "$(on_host A sh -c 'ls -l /proc/*/fd/7 2>/dev/null' | grep -c "netns/$N1")" -ge 1 ] && break
+	sleep 0.1
+done
+check "A: destroy, with n1's namespace held open by a process" \
+	on_host A "$NSLAB" destroy -q --name idem --host a
+held=$(on_host A sh -c 'for p in $(pgrep -f "^sleep 60$"); do
+	nsenter --net=/proc/$p/fd/7 ip -o link show; done' 2>&1)
+check_match "A: the held namespace is still there (its lo)" '^1: lo:' "$held"
+check_no_match "A: ... but without its vxlan device (eth1)" 'eth1' "$held"
+check "A: deploy --host a again at once" on_host A "$NSLAB" deploy -q --host a -t /tmp/lab.yml
+check "n1 pings n2 over the cross-host link" on_host A ip netns exec $N1 ping -c1 -W2 10.1.0.2
+kill $HOLDER 2>/dev/null
+on_host A pkill -f '^sleep 60$'
+wait $HOLDER 2>/dev/null
+
 check "A: destroy" on_host A "$NSLAB" destroy -q --name idem --host a
 check "B: destroy" on_host B "$NSLAB" destroy -q --name idem
 for h in A B; do
