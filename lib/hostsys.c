@@ -277,19 +277,34 @@ int nslab_hostsys_release(const char *lab, struct nslab_error *err)
 		close(dup_fd);
 		return nslab_err_sys(err, r, "cannot list %s/.host", nslab_state_rundir());
 	}
-	/* Every key, even after a failure: restore as much as possible. */
-	while ((e = readdir(d))) {
-		struct nslab_error e1 = { 0 };
+	/* Every key, even after a failure: restore as much as possible; accept_ra last. */
+	for (int pass = 0; pass < 2; pass++) {
+		rewinddir(d);
+		while ((e = readdir(d))) {
+			struct nslab_error e1 = { 0 };
+			bool ra = strstr(e->d_name, ".accept_ra") != NULL;
 
-		if (e->d_name[0] == '.' || streq(e->d_name, "lock") || !key_valid(e->d_name))
-			continue;
-		r = release_one(dfd, e->d_name, lab, &e1);
-		if (r < 0 && ret == 0) {
-			ret = r;
-			if (err)
-				*err = e1;
+			if (e->d_name[0] == '.' || streq(e->d_name, "lock") ||
+			    !key_valid(e->d_name) || ra != (pass == 1))
+				continue;
+			r = release_one(dfd, e->d_name, lab, &e1);
+			if (r < 0 && ret == 0) {
+				ret = r;
+				if (err)
+					*err = e1;
+			}
 		}
 	}
 	closedir(d);
 	return ret;
+}
+
+bool nslab_hostsys_held(const char *key)
+{
+	char path[PATH_MAX];
+
+	if (!key_valid(key))
+		return false;
+	snprintf(path, sizeof(path), "%s/.host/%s", nslab_state_rundir(), key);
+	return access(path, F_OK) == 0;
 }

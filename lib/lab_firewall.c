@@ -100,7 +100,7 @@ static void fw_free(struct fw *fw)
 }
 
 static int collect(const struct nslab_plan *plan, struct fw *fw, bool *need_forward,
-		   bool *need_localnet, struct nslab_error *err)
+		   bool *need_forward6, bool *need_localnet, struct nslab_error *err)
 {
 	const struct nslab_topo *t = plan->topo;
 
@@ -127,6 +127,8 @@ static int collect(const struct nslab_plan *plan, struct fw *fw, bool *need_forw
 		};
 		if (!net->internal)
 			*need_forward = true;
+		if (!net->internal && net->subnet6)
+			*need_forward6 = true;
 	}
 	for (size_t i = 0; i < t->n_nodes; i++) {
 		const struct nslab_node *n = &t->nodes[i];
@@ -167,12 +169,12 @@ static int collect(const struct nslab_plan *plan, struct fw *fw, bool *need_forw
 int lab_firewall_rules(const struct nslab_plan *plan, struct lab_fw_rules *ret,
 		       struct nslab_error *err)
 {
-	bool need_forward = false, need_localnet = false;
+	bool need_forward = false, need_forward6 = false, need_localnet = false;
 	struct lab_fw_rules rules = { 0 };
 	struct fw fw = { 0 };
 	int r;
 
-	r = collect(plan, &fw, &need_forward, &need_localnet, err);
+	r = collect(plan, &fw, &need_forward, &need_forward6, &need_localnet, err);
 	if (r < 0)
 		goto out;
 	struct nslab_nft_lab nl = {
@@ -191,6 +193,14 @@ int lab_firewall_rules(const struct nslab_plan *plan, struct lab_fw_rules *ret,
 	rules.n_bridges = fw.n_bridges;
 	if (need_forward) {
 		rules.host_sysctls[rules.n_host_sysctls][0] = "net.ipv4.ip_forward";
+		rules.host_sysctls[rules.n_host_sysctls++][1] = "1";
+	}
+	/*
+	 * A network with an IPv6 subnet routes it as Docker does: the host
+	 * forwards IPv6 (lab_ra_keep() first, at deploy).
+	 */
+	if (need_forward6) {
+		rules.host_sysctls[rules.n_host_sysctls][0] = LAB_IPV6_FORWARD_KEY;
 		rules.host_sysctls[rules.n_host_sysctls++][1] = "1";
 	}
 	/* 127.0.0.1 is reachable only with route_localnet. */
@@ -234,7 +244,10 @@ int lab_firewall(const struct nslab_plan *plan, struct nslab_state *st, struct n
 	for (size_t i = 0; r >= 0 && i < rules.n_host_sysctls; i++) {
 		const char *const *kv = rules.host_sysctls[i];
 
-		r = nslab_hostsys_need(lab, kv[0], kv[1], err);
+		if (streq(kv[0], LAB_IPV6_FORWARD_KEY))
+			r = lab_ra_keep(lab, err);
+		if (r >= 0)
+			r = nslab_hostsys_need(lab, kv[0], kv[1], err);
 	}
 	if (r < 0)
 		nslab_err_prefix(err, "lab %s: firewall", lab);

@@ -73,9 +73,19 @@ struct lab_fw_rules {
 	char *nft;
 	const char **bridges;
 	size_t n_bridges;
-	const char *host_sysctls[2][2];
+	const char *host_sysctls[3][2];
 	size_t n_host_sysctls;
 };
+
+/* What a lab with a routed IPv6 network needs of the host. */
+#define LAB_IPV6_FORWARD_KEY "net.ipv6.conf.all.forwarding"
+
+/*
+ * lab_ra_keep() - before lab @lab turns IPv6 forwarding on: accept_ra=2 (a
+ * host sysctl of the lab) on each host interface that takes IPv6 routes from
+ * router advertisements, so that the host keeps them (lib/lab_ra.c).
+ */
+int lab_ra_keep(const char *lab, struct nslab_error *err);
 
 /*
  * The rules of the plan's FIREWALL step, without applying them.  On success

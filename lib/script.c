@@ -558,6 +558,25 @@ static void save_path(struct script *s, const char *key)
 	emit(s, "%s/%q/%q", NSLAB_SCRIPT_SAVE_DIR, s->plan->topo->name, key);
 }
 
+/*
+ * Before IPv6 forwarding goes on (lab_ra.c, lab_ra_keep()): each interface
+ * that takes IPv6 routes from router advertisements keeps them, with
+ * accept_ra=2; the value before is saved as accept_ra.IF for the teardown.
+ * Only when forwarding is off now: a host forwarding already is a router.
+ */
+static void render_ra_keep(struct script *s)
+{
+	emit(s, "# IPv6 forwarding would drop the routes router advertisements gave the\n"
+		"# host: keep them (accept_ra=2) where it takes them, as deploy does\n");
+	emit(s, "if [ \"$(sysctl -n %s)\" = 0 ]; then\n", LAB_IPV6_FORWARD_KEY);
+	emit(s, "\tfor dev in $(ip -6 route show proto ra | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p' "
+		"| sort -u); do\n");
+	emit(s, "\t\tif [ \"$(sysctl -n \"net/ipv6/conf/$dev/accept_ra\")\" = 1 ]; then\n");
+	emit(s, "\t\t\techo 1 >%s/%q/\"accept_ra.$dev\"\n", NSLAB_SCRIPT_SAVE_DIR,
+	     s->plan->topo->name);
+	emit(s, "\t\t\tsysctl -qw \"net/ipv6/conf/$dev/accept_ra=2\"\n\t\tfi\n\tdone\nfi\n");
+}
+
 static int render_firewall(struct script *s, struct nslab_error *err)
 {
 	const char *lab = s->plan->topo->name;
@@ -608,6 +627,8 @@ static int render_firewall(struct script *s, struct nslab_error *err)
 	for (size_t i = 0; i < rules.n_host_sysctls; i++) {
 		const char *key = rules.host_sysctls[i][0];
 
+		if (streq(key, LAB_IPV6_FORWARD_KEY))
+			render_ra_keep(s);
 		emit(s, "[ -f ");
 		save_path(s, key);
 		emit(s, " ] || sysctl -n %q >", key);
@@ -1011,6 +1032,15 @@ static int render_destroy(struct script *s, struct nslab_error *err)
 			emit(s, ")\"\n\trm ");
 			save_path(s, key);
 			emit(s, "\nfi\n");
+		}
+		/* After forwarding, which they were set for: the accept_ra values. */
+		for (size_t i = 0; i < rules.n_host_sysctls; i++) {
+			if (!streq(rules.host_sysctls[i][0], LAB_IPV6_FORWARD_KEY))
+				continue;
+			emit(s, "for f in %s/%q/accept_ra.*; do\n", NSLAB_SCRIPT_SAVE_DIR, lab);
+			emit(s, "\t[ -f \"$f\" ] || continue\n"
+				"\tsysctl -qw \"net/ipv6/conf/${f##*/accept_ra.}/accept_ra=$(cat "
+				"\"$f\")\" || true\n\trm \"$f\"\ndone\n");
 		}
 		if (rules.n_host_sysctls)
 			emit(s, "rmdir %s/%q %s 2>/dev/null || true\n", NSLAB_SCRIPT_SAVE_DIR, lab,
