@@ -59,17 +59,22 @@ static const char *network_of(struct fw *fw, const char *cidr)
  * its first IPv4 address on a link to a bridge or the host (topology.md).
  */
 static void primary(struct fw *fw, const struct nslab_topo *t, size_t node, const char **ip,
-		    const char **bridge, const char **subnet)
+		    const char **bridge, const char **subnet, const char **ip6,
+		    const char **subnet6)
 {
 	const struct nslab_node *n = &t->nodes[node];
 
-	*ip = *bridge = *subnet = NULL;
+	*ip = *bridge = *subnet = *ip6 = *subnet6 = NULL;
 	if (n->n_networks) {
 		const struct nslab_network *net = &t->networks[n->networks[0].network];
 
 		*ip = bare(fw, n->networks[0].ipv4);
 		*bridge = net->bridge;
 		*subnet = net->subnet;
+		if (n->networks[0].ipv6) {
+			*ip6 = bare(fw, n->networks[0].ipv6);
+			*subnet6 = net->subnet6;
+		}
 		return;
 	}
 	for (size_t l = 0; l < t->n_links; l++)
@@ -132,11 +137,11 @@ static int collect(const struct nslab_plan *plan, struct fw *fw, bool *need_forw
 	}
 	for (size_t i = 0; i < t->n_nodes; i++) {
 		const struct nslab_node *n = &t->nodes[i];
-		const char *ip, *bridge, *subnet;
+		const char *ip, *bridge, *subnet, *ip6, *subnet6;
 
 		if (!plan->node_included[i] || !n->n_ports)
 			continue;
-		primary(fw, t, i, &ip, &bridge, &subnet);
+		primary(fw, t, i, &ip, &bridge, &subnet, &ip6, &subnet6);
 		if (!ip)
 			return nslab_err(err, EINVAL,
 					 "node %s publishes ports but has no address the host can "
@@ -158,7 +163,11 @@ static int collect(const struct nslab_plan *plan, struct fw *fw, bool *need_forw
 				.node_ip = ip,
 				.bridge = bridge,
 				.subnet = subnet,
+				.node_ip6 = ip6,
+				.subnet6 = subnet6,
 			};
+			if (ip6 && !p->host_ip)
+				*need_forward6 = true;
 			if (!p->host_ip || strncmp(p->host_ip, "127.", 4) == 0)
 				*need_localnet = true;
 		}

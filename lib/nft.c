@@ -61,27 +61,29 @@ static void put_daddr(FILE *f, const struct nslab_nft_port *p)
 }
 
 /*
- * "tcp dport 80 dnat ip to 10.0.0.2:8080".  A range mapped onto the same
+ * "tcp dport 80 dnat ip to 10.0.0.2:8080" (@fam "ip"), or "dnat ip6 to
+ * [fd00::2]:8080" (@fam "ip6", to @ip).  A range mapped onto the same
  * numbers needs no port rewrite; a shifted range needs the map (see top).
  */
-static void put_dnat(FILE *f, const struct nslab_nft_port *p)
+static void put_dnat(FILE *f, const struct nslab_nft_port *p, const char *fam, const char *ip)
 {
 	const char *proto = proto_of(p);
 	unsigned int end = p->host_end > p->host_port ? p->host_end : p->host_port;
+	bool v6 = streq(fam, "ip6");
 
 	if (end == p->host_port) {
-		fprintf(f, "%s dport %u dnat ip to %s:%u", proto, p->host_port, p->node_ip,
-			p->node_port);
+		fprintf(f, "%s dport %u dnat %s to %s%s%s:%u", proto, p->host_port, fam,
+			v6 ? "[" : "", ip, v6 ? "]" : "", p->node_port);
 		return;
 	}
-	fprintf(f, "%s dport %u-%u dnat ip to ", proto, p->host_port, end);
+	fprintf(f, "%s dport %u-%u dnat %s to ", proto, p->host_port, end, fam);
 	if (p->node_port == p->host_port) {
-		fputs(p->node_ip, f);
+		fputs(ip, f);
 		return;
 	}
 	fprintf(f, "%s dport map {", proto);
 	for (unsigned int hp = p->host_port; hp <= end; hp++)
-		fprintf(f, "%s %u : %s . %u", hp == p->host_port ? "" : ",", hp, p->node_ip,
+		fprintf(f, "%s %u : %s . %u", hp == p->host_port ? "" : ",", hp, ip,
 			p->node_port + (hp - p->host_port));
 	fputs(" }", f);
 }
@@ -90,6 +92,16 @@ static void put_dnat(FILE *f, const struct nslab_nft_port *p)
 static bool port_usable(const struct nslab_nft_port *p)
 {
 	return p->node_ip && *p->node_ip && !(p->host_ip && strchr(p->host_ip, ':'));
+}
+
+/*
+ * A port published on every address (no HOST_IP) also reaches the node's
+ * IPv6 address on the same network, when it has one: Docker publishes such
+ * ports on IPv6 too.
+ */
+static bool port_usable6(const struct nslab_nft_port *p)
+{
+	return p->node_ip6 && *p->node_ip6 && !p->host_ip;
 }
 
 static void put_prerouting(FILE *f, const struct nslab_nft_lab *lab)
@@ -101,12 +113,17 @@ static void put_prerouting(FILE *f, const struct nslab_nft_lab *lab)
 		const struct nslab_nft_port *p = &lab->ports[i];
 
 		/* A loopback port is for the host only: output chain. */
+		if (port_usable6(p)) {
+			fputs("\t\tfib daddr type local ", f);
+			put_dnat(f, p, "ip6", p->node_ip6);
+			fputc('\n', f);
+		}
 		if (!port_usable(p) || is_loopback(p->host_ip))
 			continue;
 		fputs("\t\t", f);
 		put_daddr(f, p);
 		fputc(' ', f);
-		put_dnat(f, p);
+		put_dnat(f, p, "ip", p->node_ip);
 		fputc('\n', f);
 	}
 	fputs("\t}\n", f);
@@ -121,12 +138,21 @@ static void put_output(FILE *f, const struct nslab_nft_lab *lab)
 	for (size_t i = 0; i < lab->n_ports; i++) {
 		const struct nslab_nft_port *p = &lab->ports[i];
 
+		/*
+		 * Not [::1]: IPv6 has no route_localnet, a packet from ::1
+		 * never leaves the host, so that connection would hang.
+		 */
+		if (port_usable6(p)) {
+			fputs("\t\tip6 daddr != ::1 fib daddr type local ", f);
+			put_dnat(f, p, "ip6", p->node_ip6);
+			fputc('\n', f);
+		}
 		if (!port_usable(p))
 			continue;
 		fputs("\t\t", f);
 		put_daddr(f, p);
 		fputc(' ', f);
-		put_dnat(f, p);
+		put_dnat(f, p, "ip", p->node_ip);
 		fputc('\n', f);
 	}
 	fputs("\t}\n", f);
@@ -211,6 +237,19 @@ static void put_postrouting(FILE *f, const struct nslab_nft_lab *lab)
 			continue;
 		fprintf(f, "\t\tip saddr %s ip daddr %s ct status dnat masquerade\n", p->subnet,
 			p->subnet);
+	}
+	for (size_t i = 0; i < lab->n_ports; i++) {
+		const struct nslab_nft_port *p = &lab->ports[i];
+		bool seen = false;
+
+		if (!port_usable6(p) || !p->subnet6)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			seen |= port_usable6(&lab->ports[j]) &&
+				streq_ptr(lab->ports[j].subnet6, p->subnet6);
+		if (!seen)
+			fprintf(f, "\t\tip6 saddr %s ip6 daddr %s ct status dnat masquerade\n",
+				p->subnet6, p->subnet6);
 	}
 	for (size_t i = 0; i < lab->n_nets; i++) {
 		const struct nslab_nft_net *n = &lab->nets[i];

@@ -884,8 +884,8 @@ static int parse_port(struct ctx *c, yaml_node_t *n, struct nslab_port *ret)
 	}
 	if (buf[0] == '[')
 		return topo_err_at(c, pos,
-				   "IPv6 host address in port mapping '%s': nslab publishes ports "
-				   "on IPv4 only; give an IPv4 address or none",
+				   "IPv6 host address in port mapping '%s': a host address must be "
+				   "IPv4; give none to publish on every IPv4 and IPv6 address",
 				   spec);
 	for (char *p = buf, *colon;; p = colon + 1) {
 		if (np == 4)
@@ -899,8 +899,8 @@ static int parse_port(struct ctx *c, yaml_node_t *n, struct nslab_port *ret)
 	if (np == 4)
 		return topo_err_at(
 			c, pos,
-			"invalid port mapping '%s'; an IPv6 host address? nslab publishes "
-			"ports on IPv4 only\n%s",
+			"invalid port mapping '%s'; an IPv6 host address? A host address "
+			"must be IPv4 (none: every IPv4 and IPv6 address)\n%s",
 			spec, port_hint);
 	if (np == 1 || part[np - 2][0] == '\0')
 		return topo_err_at(c, pos,

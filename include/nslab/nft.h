@@ -41,6 +41,8 @@ struct nslab_nft_port {
 	const char *node_ip;
 	const char *bridge;
 	const char *subnet;
+	const char *node_ip6; /* NULL: the node has no IPv6 address there */
+	const char *subnet6;
 };
 
 /**

@@ -5,7 +5,8 @@
 # would make the host drop the routes router advertisements gave it; so an
 # interface that has such routes gets accept_ra=2 first, and keeps them
 # (here: a real RA, sent by "the internet" onto the uplink, gives the host
-# its default route). A host that forwards already, by its admin's choice,
+# its default route). A port published without a host address reaches the
+# node over IPv6 too. A host that forwards already, by its admin's choice,
 # is left as it is. Script and deploy do the same.
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/fixtures/net_lib.sh"
@@ -15,6 +16,10 @@ INET6_HOST=2001:db8:113::1 INET6_PEER=2001:db8:113::2
 ip addr add $INET6_HOST/64 dev uplink nodad
 ip -n inet addr add $INET6_PEER/64 dev eth0 nodad
 sysctl -qw net.ipv6.conf.uplink.accept_ra=1 net.ipv6.conf.all.forwarding=0
+LAN6_HOST=fd77::1 LAN6_PEER=fd77::2
+ip addr add $LAN6_HOST/64 dev lan1-h nodad
+ip -n lan1 addr add $LAN6_PEER/64 dev eth0 nodad
+ip -n lan1 -6 route add default via $LAN6_HOST
 
 # send_ra: one router advertisement (lifetime 1800 s) from inet to ff02::1 on its eth0.
 send_ra() {
@@ -62,7 +67,7 @@ networks:
   front: {subnet: 10.61.0.0/24, subnet6: "fd00:61::/64"}
 topology:
   nodes:
-    a1: {networks: [front]}
+    a1: {networks: [front], ports: ["8066:80"]}
 Y
 A1=nslab-six-a1
 run_nslab deploy -q -t "$F"
@@ -73,6 +78,20 @@ check_eq "lan1-h, which has none, keeps accept_ra=1" 1 "$(sysctl -n net.ipv6.con
 check_match "the host kept its default route from the RA" '^default via fe80::[0-9a-f:]+ dev uplink ' "$(ra_route)"
 check "a1 pings the outside over IPv6 ($INET6_PEER, masqueraded)" pings $A1 $INET6_PEER
 check "a1 still pings the outside over IPv4" pings $A1 $INET_PEER
+# The published port, on IPv6 as on IPv4 (Docker's default: every address).
+: >"$T/a1.log"
+ip netns exec $A1 socat TCP6-LISTEN:80,reuseaddr,fork,ipv6only=0 \
+	SYSTEM:"read -r l; echo \"\$l \$SOCAT_PEERADDR\" >>$T/a1.log; echo a1" </dev/null >/dev/null 2>&1 &
+SERVERS+=($!)
+wait_listen $A1 80
+check_eq "lan1 -> [$LAN6_HOST]:8066 (IPv6) is answered by a1" a1 "$(tcp_send lan1 "[$LAN6_HOST]" 8066 v6-from-lan1)"
+check_eq "... and a1 saw the real client, $LAN6_PEER (socat writes it in full)" \
+	"v6-from-lan1 [fd77:0000:0000:0000:0000:0000:0000:0002]" "$(cat "$T/a1.log")"
+check_eq "lan1 -> $LAN_HOST:8066 (IPv4) is answered by a1 too" a1 "$(tcp_send lan1 $LAN_HOST 8066 v4-from-lan1)"
+check_eq "the host -> its own [$LAN6_HOST]:8066 is answered by a1" a1 "$(tcp_send - "[$LAN6_HOST]" 8066 v6-from-host)"
+check_match "the host -> [::1]:8066 is refused at once, not DNATed (a packet from ::1 cannot leave the host)" \
+	'[Cc]onnection refused' "$(echo x | timeout 5 socat -t 1 - TCP:[::1]:8066,connect-timeout=3 2>&1)"
+stop_servers
 send_ra
 check_match "a new RA is still taken (the route's lifetime is renewed)" 'expires (179[0-9]|1800)sec' \
 	"$(ip -6 route show default proto ra)"

@@ -24,7 +24,9 @@ static const struct nslab_nft_port ports[] = {
 	  .proto = "tcp",
 	  .node_ip = "10.10.10.2",
 	  .bridge = "nslab-t-front",
-	  .subnet = "10.10.10.0/24" },
+	  .subnet = "10.10.10.0/24",
+	  .node_ip6 = "fd00:10::2",
+	  .subnet6 = "fd00:10::/64" },
 	{ .host_ip = "127.0.0.1",
 	  .host_port = 8080,
 	  .host_end = 8080,
@@ -50,7 +52,9 @@ static const struct nslab_nft_port ports[] = {
 	  .proto = "tcp",
 	  .node_ip = "10.12.12.2",
 	  .bridge = "nslab-t-web",
-	  .subnet = "10.12.12.0/24" },
+	  .subnet = "10.12.12.0/24",
+	  .node_ip6 = "fd00:12::2",
+	  .subnet6 = "fd00:12::/64" },
 	{ .host_port = 5000,
 	  .host_end = 5001,
 	  .node_port = 5000,
@@ -141,7 +145,19 @@ static void test_render(const char *s)
 	has(s, "ip6 saddr fd00:10::/64 oifname != \"nslab-t-front\" masquerade\n");
 	has(s, "ip saddr 10.12.12.0/24 oifname != \"nslab-t-web\" masquerade\n");
 	ok(!strstr(s, "ip saddr 10.11.11.0/24 oifname"), "no masquerade for the internal network");
-	is_int(count(s, "masquerade"), 8, "8 masquerade rules in all");
+	is_int(count(s, "masquerade"), 10, "10 masquerade rules in all");
+
+	/* IPv6: ports without a host address reach the node's IPv6 address too. */
+	is_int(count(s, "fib daddr type local tcp dport 80 dnat ip6 to [fd00:10::2]:80\n"), 2,
+	       "IPv6 port on every address: prerouting and output");
+	has(s, "ip6 daddr != ::1 fib daddr type local tcp dport 80 dnat ip6 to [fd00:10::2]:80\n");
+	has(s, "fib daddr type local tcp dport 8000-8002 dnat ip6 to tcp dport map { 8000 : "
+	       "fd00:12::2 . 9000, 8001 : fd00:12::2 . 9001, 8002 : fd00:12::2 . 9002 }\n");
+	ok(!strstr(s, "dport 8080 dnat ip6"), "a port on 127.0.0.1 is not published on IPv6");
+	is_int(count(s,
+		     "ip6 saddr fd00:10::/64 ip6 daddr fd00:10::/64 ct status dnat masquerade\n"),
+	       1, "IPv6 hairpin masquerade, once per network");
+	has(s, "ip6 saddr fd00:12::/64 ip6 daddr fd00:12::/64 ct status dnat masquerade\n");
 
 	/* Isolation. */
 	has(s, "iifname \"nslab-t-back\" oifname != \"nslab-t-back\" drop\n");
