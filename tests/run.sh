@@ -24,6 +24,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 export NSLAB=${NSLAB:-$REPO/build/nslab}
 UNIT_DIR=${UNIT_DIR:-$REPO/build/tests}
+# Relative paths are the caller's: every test runs elsewhere, in a sandbox.
+case $NSLAB in /*) ;; *) NSLAB=$PWD/$NSLAB ;; esac
+case $UNIT_DIR in /*) ;; *) UNIT_DIR=$PWD/$UNIT_DIR ;; esac
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 TEST_TIMEOUT=${TEST_TIMEOUT:-240}
 
