@@ -6,7 +6,11 @@ DESTDIR ?=
 BUILD ?= build
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libmnl yaml-0.1 jansson libnftables libpcap
+# libpcap is loaded by nslab-capture only (src/capture_main.c): every other
+# nslab process starts without it and the libraries it brings.
+PKGS_CORE := libmnl yaml-0.1 jansson libnftables
+PKGS := $(PKGS_CORE) libpcap
+LIBEXECDIR ?= $(PREFIX)/libexec/nslab
 
 WARN := -Wall -Wextra -Werror=shadow -Werror=strict-prototypes -Werror=missing-prototypes \
 	-Werror=implicit-function-declaration -Werror=format=2 -Werror=return-type -Wswitch-enum \
@@ -16,18 +20,24 @@ WARN += -Werror
 endif
 OPT ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 CFLAGS ?=
-CFLAGS += -std=gnu11 -D_GNU_SOURCE -DNSLAB_VERSION=\"$(VERSION)\" -DNSLAB_LIBMNL_VERSION=\"$(shell $(PKG_CONFIG) --modversion libmnl)\" $(OPT) $(WARN) -Iinclude -Ilib \
+CFLAGS += -std=gnu11 -D_GNU_SOURCE -DNSLAB_VERSION=\"$(VERSION)\" -DNSLAB_LIBMNL_VERSION=\"$(shell $(PKG_CONFIG) --modversion libmnl)\" \
+	-DNSLAB_LIBEXECDIR=\"$(LIBEXECDIR)\" $(OPT) $(WARN) -Iinclude -Ilib \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+LDLIBS_CORE := $(shell $(PKG_CONFIG) --libs $(PKGS_CORE)) -lm
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
 CLI_SRC := $(sort $(wildcard src/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+# nslab: every CLI object but nslab-capture's; nslab-capture: its own main,
+# the capture command and the shared CLI pieces.
+CAPTURE_OBJ := $(addprefix $(BUILD)/src/,capture_main.o cmd_capture.o cli.o labsel.o)
+NSLAB_OBJ := $(filter-out $(BUILD)/src/capture_main.o $(BUILD)/src/cmd_capture.o,$(CLI_OBJ))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-all: $(BUILD)/nslab $(UNIT_BIN) $(BUILD)/fuzz/fuzz_topo
+all: $(BUILD)/nslab $(BUILD)/nslab-capture $(UNIT_BIN) $(BUILD)/fuzz/fuzz_topo
 
 # Without -fsanitize=fuzzer the fuzz target's main() replays the files it is given.
 $(BUILD)/fuzz/fuzz_topo: $(BUILD)/tests/fuzz/fuzz_topo.o $(BUILD)/libnslab.a
@@ -51,7 +61,11 @@ $(BUILD)/libnslab.a: $(LIB_OBJ)
 	@rm -f $@
 	@$(AR) rcs $@ $^
 
-$(BUILD)/nslab: $(CLI_OBJ) $(BUILD)/libnslab.a
+$(BUILD)/nslab: $(NSLAB_OBJ) $(BUILD)/libnslab.a
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_CORE)
+
+$(BUILD)/nslab-capture: $(CAPTURE_OBJ) $(BUILD)/libnslab.a
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -93,8 +107,9 @@ asan:
 check-asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" check
 
-install: $(BUILD)/nslab
+install: $(BUILD)/nslab $(BUILD)/nslab-capture
 	install -Dm755 $(BUILD)/nslab $(DESTDIR)$(PREFIX)/bin/nslab
+	install -Dm755 $(BUILD)/nslab-capture $(DESTDIR)$(LIBEXECDIR)/nslab-capture
 	install -Dm644 docs/nslab.1 $(DESTDIR)$(PREFIX)/share/man/man1/nslab.1
 
 FMT_SRC = $(wildcard include/nslab/*.h lib/*.c lib/*.h src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c)

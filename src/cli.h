@@ -14,6 +14,9 @@
 extern bool arg_quiet;
 extern int arg_verbose;
 
+/* The usage line of command @cmd (the program's own table), or NULL. */
+const char *cli_usage_of(const char *cmd);
+
 /* Print "nslab: <msg>" (the message may carry hint lines). */
 void cli_error(const struct nslab_error *err);
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -89,7 +92,25 @@ int cmd_exec(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_script(int argc, char **argv);
+/*
+ * capture lives in its own program, nslab-capture (src/capture_main.c), so
+ * that libpcap, and the libraries it brings (libdbus, libsystemd …), are
+ * loaded only by a capture: `nslab capture` execs it (src/capture_exec.c).
+ */
+#define CAPTURE_USAGE                                                                        \
+	"[-t FILE | --name LAB] NODE:IFACE [-w FILE.pcap | -w -] [-c COUNT] [--filter BPF] " \
+	"[-s SNAPLEN] [-p] [-q]"
+#define CAPTURE_HELP \
+	"capture packets on an interface of the lab (pcap file, pipe, or one line each)"
 int cmd_capture(int argc, char **argv);
+int cmd_capture_exec(int argc, char **argv);
+/*
+ * Where nslab-capture is: beside the running nslab (a build tree), else in
+ * NSLAB_LIBEXECDIR (an installed one).  @buf of PATH_MAX; NULL: none.
+ */
+const char *capture_helper(char *buf, size_t size);
+/* "libpcap X.Y.Z", asked of nslab-capture; false when it cannot say. */
+bool capture_lib_version(char *buf, size_t size);
 int cmd_peer(int argc, char **argv);
 int cmd_netem(int argc, char **argv);
 int cmd_link(int argc, char **argv);

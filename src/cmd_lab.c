@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* nslab deploy, destroy, validate and version. */
 #include <getopt.h>
-#include <pcap/pcap.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -414,10 +413,12 @@ int cmd_version(int argc, char **argv)
 	printf("libyaml %s\n", yaml_get_version_string());
 	printf("jansson %s\n", JANSSON_VERSION);
 	printf("libmnl %s\n", NSLAB_LIBMNL_VERSION);
-	/* "libpcap version 1.10.3 (with TPACKET_V3)": keep the number only. */
-	const char *pcap = pcap_lib_version();
-	const char *num = strstr(pcap, "version ");
+	/* Only nslab-capture loads libpcap: it says which. */
+	char pcap[128];
 
-	printf("libpcap %.*s\n", (int)strcspn(num ? num + 8 : pcap, " "), num ? num + 8 : pcap);
+	if (capture_lib_version(pcap, sizeof(pcap)))
+		printf("%s\n", pcap);
+	else
+		printf("libpcap unknown (nslab-capture not found)\n");
 	return 0;
 }

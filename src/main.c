@@ -8,9 +8,6 @@
 #include "cli.h"
 #include "util.h"
 
-bool arg_quiet;
-int arg_verbose;
-
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -37,10 +34,7 @@ static const struct command commands[] = {
 	{ "script", cmd_script, "-t FILE [--destroy] [--host H]",
 	  "print a shell script of ip, sysctl, nft and tc commands that builds (or tears "
 	  "down) the lab" },
-	{ "capture", cmd_capture,
-	  "[-t FILE | --name LAB] NODE:IFACE [-w FILE.pcap | -w -] [-c COUNT] [--filter BPF] "
-	  "[-s SNAPLEN] [-p] [-q]",
-	  "capture packets on an interface of the lab (pcap file, pipe, or one line each)" },
+	{ "capture", cmd_capture_exec, CAPTURE_USAGE, CAPTURE_HELP },
 	{ "peer", cmd_peer, "[-n NETNS] IFACE [--format table|json]",
 	  "name the far end of a veth: namespace, lab node, interface, ifindex" },
 	{ "netem", cmd_netem,
@@ -62,65 +56,11 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-void cli_error(const struct nslab_error *err)
-{
-	fprintf(stderr, "nslab: %s\n", err->msg[0] ? err->msg : strerror(err->code));
-}
-
-void cli_errorf(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("nslab: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int cli_usage_error(const char *cmd, const char *fmt, ...)
+const char *cli_usage_of(const char *cmd)
 {
 	const struct command *c = find_command(cmd);
-	va_list ap;
 
-	fputs("nslab: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	if (c)
-		fprintf(stderr, "usage: nslab %s %s\n", c->name, c->usage);
-	return EXIT_USAGE;
-}
-
-int cli_bad_option(const char *cmd, char **argv)
-{
-	/* For long options optopt is the option's code, not what the user typed. */
-	return cli_usage_error(cmd, "unknown option or missing value: '%s'", argv[optind - 1]);
-}
-
-void cli_warnings(const struct nslab_topo *topo)
-{
-	for (size_t i = 0; i < topo->n_warnings; i++)
-		fprintf(stderr, "nslab: warning: %s\n", topo->warnings[i]);
-}
-
-int cli_file_host(const char *cmd, const struct nslab_topo *t, const char **host)
-{
-	char list[512] = "";
-	size_t len = 0;
-
-	for (size_t i = 0; i < t->n_hosts && len < sizeof(list); i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
-					t->hosts[i].name);
-	if (!*host && t->n_hosts > 1)
-		return cli_usage_error(cmd,
-				       "lab '%s' spans hosts %s: give the one this machine is "
-				       "with --host NAME",
-				       t->name, list);
-	if (!*host && t->n_hosts == 1)
-		*host = t->hosts[0].name;
-	return 0;
+	return c ? c->usage : NULL;
 }
 
 static void print_help(FILE *f)

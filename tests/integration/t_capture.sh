@@ -227,5 +227,23 @@ check_exit 0 "nslab capture --help exits 0" "$NSLAB" capture --help
 
 run_nslab destroy -q -t "$F"
 check_eq "destroy exits 0" 0 "$RC" || diag "$ERR"
+# --- 7. libpcap is nslab-capture's alone --------------------------------------
+check_no_match "nslab itself does not load libpcap (only nslab-capture does)" 'libpcap' "$(ldd "$NSLAB")"
+check_match "nslab-capture, beside nslab, does" 'libpcap' "$(ldd "$(dirname "$NSLAB")/nslab-capture")"
+if [ -e /usr/local/libexec/nslab/nslab-capture ]; then
+	diag "SKIP: an installed nslab-capture exists, so a lone nslab would find it"
+else
+	mkdir "$T/solo"
+	cp "$NSLAB" "$T/solo/nslab"
+	run_nslab_at() { OUT=$("$@" 2>"$T/solo.err"); RC=$?; ERR=$(cat "$T/solo.err"); }
+	run_nslab_at "$T/solo/nslab" capture -t "$F" a:eth1 -c 1
+	check_eq "a lone nslab (no nslab-capture beside it or installed): capture exits 1" 1 "$RC"
+	check_match "... saying what is missing and how to get it" \
+		"^nslab: capture needs nslab-capture, which is neither beside this nslab nor in .*make install" \
+		"$(tr '\n' ' ' <<<"$ERR")"
+	run_nslab_at "$T/solo/nslab" version
+	check_match "... and its version says libpcap is unknown" '^libpcap unknown \(nslab-capture not found\)$' "$OUT"
+fi
+
 assert_clean "$T/before"
 done_testing
