@@ -106,6 +106,24 @@ static const char *plan_strf(struct nslab_plan *plan, const char *fmt, ...)
 	return s;
 }
 
+/*
+ * The MAC of a node's interface: the file's (@file_mac), else in a
+ * multi-host plan one derived from the names (plan_mh_if_mac()), else NULL
+ * (the kernel's random one).  *@ret NULL only when out of memory.
+ */
+static int if_mac(struct nslab_plan *plan, int ns, const struct nslab_node *node,
+		  const char *ifname, const char *file_mac, const char **ret)
+{
+	char mac[18];
+
+	*ret = file_mac;
+	if (file_mac || !plan->mh || ns == 0 || !node)
+		return 0;
+	plan_mh_if_mac(plan->topo->name, node->name, ifname, mac);
+	*ret = plan_strf(plan, "%s", mac);
+	return *ret ? 0 : -ENOMEM;
+}
+
 void nslab_plan_network_port(const char *lab, const char *node, const char *ifname, char *buf)
 {
 	uint32_t h = 2166136261u; /* FNV-1a over "lab/node/ifname" */
@@ -334,6 +352,8 @@ static int plan_attachments(struct builder *b, struct nslab_error *err)
 			op->peer_ns = b->node_ns[i];
 			op->peer_ifname = at->ifname;
 			op->peer_ifindex = new_ifindex(plan, op->peer_ns);
+			if (if_mac(plan, op->peer_ns, n, at->ifname, NULL, &op->peer_mac) < 0)
+				return nslab_err(err, ENOMEM, "out of memory");
 			op->peer_node = n;
 			op->node = n;
 			op->mtu = net->mtu ? net->mtu : 1500;
@@ -399,11 +419,12 @@ static int plan_veths(struct builder *b, struct nslab_error *err)
 		op->link = l;
 		op->ifname = a->ifname;
 		op->ifindex = new_ifindex(plan, ns_a);
-		op->mac = a->mac;
 		op->peer_ns = ns_z;
 		op->peer_ifname = z->ifname;
 		op->peer_ifindex = new_ifindex(plan, ns_z);
-		op->peer_mac = z->mac;
+		if (if_mac(plan, ns_a, &t->nodes[a->node], a->ifname, a->mac, &op->mac) < 0 ||
+		    if_mac(plan, ns_z, &t->nodes[z->node], z->ifname, z->mac, &op->peer_mac) < 0)
+			return nslab_err(err, ENOMEM, "out of memory");
 		op->mtu = l->mtu;
 		b->ep_ifindex[i][a == &l->ep[0] ? 0 : 1] = op->ifindex;
 		b->ep_ifindex[i][a == &l->ep[0] ? 1 : 0] = op->peer_ifindex;
@@ -1025,7 +1046,8 @@ static int plan_mh_tunnels(struct builder *b, struct nslab_error *err)
 		op->node = &t->nodes[ep->node];
 		op->ifname = ep->ifname;
 		op->ifindex = new_ifindex(plan, ns);
-		op->mac = ep->mac;
+		if (if_mac(plan, ns, &t->nodes[ep->node], ep->ifname, ep->mac, &op->mac) < 0)
+			return nslab_err(err, ENOMEM, "out of memory");
 		op->mtu = pt->mtu;
 		op->tunnel = pt;
 		set_master(b, ep->node, &op->master, &op->master_ifindex);

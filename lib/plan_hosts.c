@@ -32,6 +32,23 @@ void plan_mh_gateway_mac(const char *lab, const char *net, char *buf)
 		 h & 0xff, g >> 24);
 }
 
+void plan_mh_if_mac(const char *lab, const char *node, const char *ifname, char *buf)
+{
+	uint32_t h = 2166136261u, g; /* FNV-1a over "lab/node/ifname", then once more */
+	const char *parts[] = { lab, node, ifname };
+
+	for (size_t i = 0; i < 3; i++) {
+		if (i)
+			h = (h ^ '/') * 16777619u;
+		for (const char *p = parts[i]; *p; p++)
+			h = (h ^ (unsigned char)*p) * 16777619u;
+	}
+	g = (h ^ 0xa5) * 16777619u;
+	/* 02: locally administered, unicast */
+	snprintf(buf, 18, "02:%02x:%02x:%02x:%02x:%02x", h >> 24, (h >> 16) & 0xff, (h >> 8) & 0xff,
+		 h & 0xff, g >> 24);
+}
+
 void plan_mh_free(struct nslab_plan_mh *mh)
 {
 	if (!mh)

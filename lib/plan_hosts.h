@@ -77,5 +77,12 @@ const char *plan_mh_segment_name(const struct nslab_topo *topo, long node, long 
  * itself and a node moving between hosts sees no change.  @buf >= 18 bytes.
  */
 void plan_mh_gateway_mac(const char *lab, const char *net, char *buf);
+/*
+ * The MAC of interface @ifname of node @node in a multi-host lab, when the
+ * file gives none: a function of the names, so that a share rebuilt with
+ * --reconfigure has the MACs the other hosts' neighbour tables still hold.
+ * @buf of 18 bytes.
+ */
+void plan_mh_if_mac(const char *lab, const char *node, const char *ifname, char *buf);
 
 #endif

@@ -108,6 +108,23 @@ static void test_shares(void)
 		is_str(tb->tunnel->remote, "192.168.0.1", "b: remote is a's address");
 		is_int(ta->tunnel->port, 14789, "port 14789");
 		ok(!ta->tunnel->learning && !ta->tunnel->isolated, "no learning, no isolation");
+		/* MACs from the names: a rebuilt share keeps what the others' neighbours hold. */
+		ok(ta->mac && strlen(ta->mac) == 17 && !strncmp(ta->mac, "02:", 3),
+		   "a: r1:eth1 has a locally administered MAC of the plan's: %s",
+		   ta->mac ? ta->mac : "(none)");
+		ok(ta->mac && tb->mac && strcmp(ta->mac, tb->mac),
+		   "r2:eth1's MAC differs from r1:eth1's");
+		{
+			struct nslab_plan *a2 = plan_for(t, NULL, "a");
+			const struct nslab_op *t2 = find(a2, NSLAB_OP_TUNNEL, "eth1");
+
+			ok(t2 && t2->mac && ta->mac && !strcmp(t2->mac, ta->mac),
+			   "a plan made again gives r1:eth1 the same MAC");
+			nslab_plan_free(a2);
+		}
+		ok(!find(all, NSLAB_OP_VETH, "eth1") || !find(all, NSLAB_OP_VETH, "eth1")->mac,
+		   "the whole file, as one machine: the kernel's random MACs, as a lab without "
+		   "hosts");
 		is_int(ta->tunnel->mtu, 0, "no file MTU: derived at deploy");
 		ok(ta->tunnel->id >= NSLAB_VNI_FIRST && ta->tunnel->id == tb->tunnel->id,
 		   "both ends derive the same VNI (%u, %u)", ta->tunnel->id, tb->tunnel->id);
