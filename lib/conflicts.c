@@ -17,8 +17,9 @@ static bool ports_overlap(const struct nslab_port *a, const struct nslab_port *b
 {
 	if (a->proto != b->proto || a->host_end < b->host_port || b->host_end < a->host_port)
 		return false;
-	/* No address means every address of the host, as Docker's. */
-	return !a->host_ip || !b->host_ip || streq(a->host_ip, b->host_ip);
+	/* No address means every address of the host, as Docker's; "::" is counted so too. */
+	return !a->host_ip || !b->host_ip || streq(a->host_ip, b->host_ip) ||
+	       streq(a->host_ip, "::") || streq(b->host_ip, "::");
 }
 
 static bool prefixes_overlap(const struct nslab_prefix *a, const struct nslab_prefix *b)

@@ -166,7 +166,7 @@ static int collect(const struct nslab_plan *plan, struct fw *fw, bool *need_forw
 				.node_ip6 = ip6,
 				.subnet6 = subnet6,
 			};
-			if (ip6 && !p->host_ip)
+			if (ip6 && (!p->host_ip || strchr(p->host_ip, ':')))
 				*need_forward6 = true;
 			if (!p->host_ip || strncmp(p->host_ip, "127.", 4) == 0)
 				*need_localnet = true;

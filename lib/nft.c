@@ -101,7 +101,19 @@ static bool port_usable(const struct nslab_nft_port *p)
  */
 static bool port_usable6(const struct nslab_nft_port *p)
 {
-	return p->node_ip6 && *p->node_ip6 && !p->host_ip;
+	if (!p->node_ip6 || !*p->node_ip6)
+		return false;
+	/* [::1]: a packet from ::1 never leaves the host (no route_localnet in IPv6). */
+	return !p->host_ip || (strchr(p->host_ip, ':') && !streq(p->host_ip, "::1"));
+}
+
+/* The daddr match of an IPv6 rule: every local address, or [HOST_IP]. */
+static void put_daddr6(FILE *f, const struct nslab_nft_port *p, bool output)
+{
+	if (!p->host_ip || streq(p->host_ip, "::"))
+		fputs(output ? "ip6 daddr != ::1 fib daddr type local" : "fib daddr type local", f);
+	else
+		fprintf(f, "ip6 daddr %s", p->host_ip);
 }
 
 static void put_prerouting(FILE *f, const struct nslab_nft_lab *lab)
@@ -114,7 +126,9 @@ static void put_prerouting(FILE *f, const struct nslab_nft_lab *lab)
 
 		/* A loopback port is for the host only: output chain. */
 		if (port_usable6(p)) {
-			fputs("\t\tfib daddr type local ", f);
+			fputs("\t\t", f);
+			put_daddr6(f, p, false);
+			fputc(' ', f);
 			put_dnat(f, p, "ip6", p->node_ip6);
 			fputc('\n', f);
 		}
@@ -143,7 +157,9 @@ static void put_output(FILE *f, const struct nslab_nft_lab *lab)
 		 * never leaves the host, so that connection would hang.
 		 */
 		if (port_usable6(p)) {
-			fputs("\t\tip6 daddr != ::1 fib daddr type local ", f);
+			fputs("\t\t", f);
+			put_daddr6(f, p, true);
+			fputc(' ', f);
 			put_dnat(f, p, "ip6", p->node_ip6);
 			fputc('\n', f);
 		}
@@ -370,10 +386,13 @@ int nslab_nft_render(const struct nslab_nft_lab *lab, char **ret)
 	put_forward(f, lab);
 	fputs("}\n", f);
 	for (size_t i = 0; i < lab->n_ports; i++)
-		if (!port_usable(&lab->ports[i]))
-			fprintf(f, "# port %u/%s on %s left out: no IPv6 port forwarding\n",
-				lab->ports[i].host_port, proto_of(&lab->ports[i]),
-				lab->ports[i].host_ip ? lab->ports[i].host_ip : "?");
+		if (!port_usable(&lab->ports[i]) && !port_usable6(&lab->ports[i]))
+			fprintf(f, "# port %u/%s on %s left out: %s\n", lab->ports[i].host_port,
+				proto_of(&lab->ports[i]),
+				lab->ports[i].host_ip ? lab->ports[i].host_ip : "?",
+				lab->ports[i].host_ip && streq(lab->ports[i].host_ip, "::1")
+					? "a packet from ::1 cannot leave the host"
+					: "the node has no address of that family");
 	if (ferror(f)) {
 		fclose(f);
 		free(buf);

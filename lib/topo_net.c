@@ -20,7 +20,8 @@
 #define MGMT_SUBNET "172.20.20.0/24"
 
 static const char *const port_hint =
-	"expected [HOST_IP:]HOST_PORT[-END]:NODE_PORT[-END][/tcp|/udp], such as \"8080:80\"";
+	"expected [HOST_IP:]HOST_PORT[-END]:NODE_PORT[-END][/tcp|/udp], such as \"8080:80\" "
+	"(an IPv6 HOST_IP in brackets: \"[::1]:8080:80\")";
 
 /* ---- a hash map keyed by fixed-size binary keys (addresses, ports) ---- */
 
@@ -853,7 +854,7 @@ static int parse_range(struct ctx *c, const char *s, const char *spec, struct ns
 static int parse_port(struct ctx *c, yaml_node_t *n, struct nslab_port *ret)
 {
 	struct nslab_pos pos = topo_pos(c, n);
-	char buf[128], *part[4], *slash;
+	char buf[128], *part[4], *slash, *start = buf, host6[INET6_ADDRSTRLEN] = "";
 	const char *spec;
 	size_t np = 0;
 	int r;
@@ -882,12 +883,33 @@ static int parse_port(struct ctx *c, yaml_node_t *n, struct nslab_port *ret)
 				"or udp",
 				slash, spec);
 	}
-	if (buf[0] == '[')
-		return topo_err_at(c, pos,
-				   "IPv6 host address in port mapping '%s': a host address must be "
-				   "IPv4; give none to publish on every IPv4 and IPv6 address",
-				   spec);
-	for (char *p = buf, *colon;; p = colon + 1) {
+	/* "[ADDR]:HOST_PORT:NODE_PORT": an IPv6 host address, as Docker writes it. */
+	if (buf[0] == '[') {
+		char *close = strchr(buf, ']');
+		struct in6_addr a6;
+
+		if (!close || close[1] != ':')
+			return topo_err_at(c, pos,
+					   "invalid port mapping '%s'; an IPv6 host address is "
+					   "written in brackets: [::1]:8080:80",
+					   spec);
+		*close = '\0';
+		if (inet_pton(AF_INET6, buf + 1, &a6) != 1 || IN6_IS_ADDR_V4MAPPED(&a6))
+			return topo_err_at(c, pos,
+					   "invalid IPv6 host address '%s' in port mapping '%s'",
+					   buf + 1, spec);
+		inet_ntop(AF_INET6, &a6, host6, sizeof(host6));
+		/* IPv6 has no route_localnet: a packet from ::1 cannot be sent to a node. */
+		if (IN6_IS_ADDR_LOOPBACK(&a6))
+			return topo_err_at(
+				c, pos,
+				"port mapping '%s': a port on [::1] cannot reach a node "
+				"(a packet from ::1 never leaves the host)\nhint: publish it "
+				"on 127.0.0.1, on the host's IPv6 address, or on every address",
+				spec);
+		start = close + 2;
+	}
+	for (char *p = start, *colon;; p = colon + 1) {
 		if (np == 4)
 			break;
 		part[np++] = p;
@@ -896,17 +918,18 @@ static int parse_port(struct ctx *c, yaml_node_t *n, struct nslab_port *ret)
 			break;
 		*colon = '\0';
 	}
-	if (np == 4)
-		return topo_err_at(
-			c, pos,
-			"invalid port mapping '%s'; an IPv6 host address? A host address "
-			"must be IPv4 (none: every IPv4 and IPv6 address)\n%s",
-			spec, port_hint);
 	if (np == 1 || part[np - 2][0] == '\0')
 		return topo_err_at(c, pos,
 				   "port mapping '%s' has no host port; give HOST_PORT:NODE_PORT "
 				   "(nslab picks no random host ports)",
 				   spec);
+	if ((np == 3 && *host6) || np == 4)
+		return topo_err_at(c, pos,
+				   "invalid port mapping '%s'; an IPv6 host address goes in "
+				   "brackets: [::1]:8080:80\n%s",
+				   spec, port_hint);
+	if (*host6 && !(ret->host_ip = strdup(host6)))
+		return topo_oom(c);
 	if (np == 3) {
 		struct in_addr a;
 
@@ -1412,43 +1435,71 @@ static int check_ports(struct ctx *c, const bool *reach)
 		}
 		for (size_t k = 0; r >= 0 && k < node->n_ports; k++) {
 			const struct nslab_port *pt = &node->ports[k];
-			uint64_t ip = 0, proto = pt->proto == IPPROTO_UDP;
+			uint64_t ip = 0, ip6 = 0, proto = pt->proto == IPPROTO_UDP;
+			bool some_ip = pt->host_ip && !streq(pt->host_ip, "::");
 			size_t me = own.n, old;
 
-			if (pt->host_ip) {
+			/* An IPv6 HOST_IP reaches the node's IPv6 address on its first network. */
+			if (pt->host_ip && strchr(pt->host_ip, ':') &&
+			    (!node->n_networks || !node->networks[0].ipv6)) {
+				r = topo_err_at(
+					c, pt->pos,
+					"port mapping '%s' is on an IPv6 host address, but node "
+					"'%s' "
+					"has no IPv6 address on %s\nhint: %s",
+					pt->spec, node->name,
+					node->n_networks ? "its first network" : "a network",
+					node->n_networks
+						? "give that network a subnet6"
+						: "put the node on a network with a subnet6");
+				break;
+			}
+			/* An IPv6 address: its 16 bytes folded (FNV-1a) into the key's second word. */
+			if (some_ip) {
 				struct in_addr a;
+				struct in6_addr a6;
 
-				if (inet_pton(AF_INET, pt->host_ip, &a) == 1)
+				if (inet_pton(AF_INET, pt->host_ip, &a) == 1) {
 					ip = ntohl(a.s_addr);
+				} else if (inet_pton(AF_INET6, pt->host_ip, &a6) == 1) {
+					ip6 = 14695981039346656037ull;
+					for (size_t b = 0; b < 16; b++)
+						ip6 = (ip6 ^ a6.s6_addr[b]) * 1099511628211ull;
+					ip6 |= 1;
+				}
 			}
 			r = add_owner(c, &own, i, pt->pos);
 			for (unsigned int p = pt->host_port; r >= 0 && p <= pt->host_end; p++) {
 				struct key any = { proto << 16 | p, 0, KT_PORT_ANY };
 				struct key some = { proto << 16 | p, 0, KT_PORT_SOME };
-				struct key one = { proto << 48 | ip << 16 | p, 0, KT_PORT_IP };
+				struct key one = { proto << 48 | ip << 16 | p, ip6, KT_PORT_IP };
 				bool clash;
 
 				r = topo_spend(c, pt->pos);
 				if (r < 0)
 					break;
-				if (pt->host_ip)
+				/* "::" (every IPv6 address) counts as every address here. */
+				if (some_ip)
 					clash = keymap_get(&seen, &any, &old) ||
 						keymap_get(&seen, &one, &old);
 				else
 					clash = keymap_get(&seen, &any, &old) ||
 						keymap_get(&seen, &some, &old);
 				if (clash) {
+					bool v6 = pt->host_ip && strchr(pt->host_ip, ':');
+
 					r = topo_err_at(
 						c, pt->pos,
-						"host port %s%s%u/%s is already published by "
+						"host port %s%s%s%s%u/%s is already published by "
 						"node '%s' (%d:%d)",
-						pt->host_ip ? pt->host_ip : "",
-						pt->host_ip ? ":" : "", p, proto_name(pt->proto),
+						v6 ? "[" : "", pt->host_ip ? pt->host_ip : "",
+						v6 ? "]" : "", pt->host_ip ? ":" : "", p,
+						proto_name(pt->proto),
 						t->nodes[own.v[old].node].name, own.v[old].pos.line,
 						own.v[old].pos.col);
 					break;
 				}
-				if (pt->host_ip) {
+				if (some_ip) {
 					if (keymap_put(&seen, &one, me, NULL) < 0 ||
 					    keymap_put(&seen, &some, me, NULL) < 0)
 						r = topo_oom(c);

@@ -67,7 +67,7 @@ networks:
   front: {subnet: 10.61.0.0/24, subnet6: "fd00:61::/64"}
 topology:
   nodes:
-    a1: {networks: [front], ports: ["8066:80"]}
+    a1: {networks: [front], ports: ["8066:80", "[fd77::1]:8067:80"]}
 Y
 A1=nslab-six-a1
 run_nslab deploy -q -t "$F"
@@ -89,6 +89,10 @@ check_eq "... and a1 saw the real client, $LAN6_PEER (socat writes it in full)" 
 	"v6-from-lan1 [fd77:0000:0000:0000:0000:0000:0000:0002]" "$(cat "$T/a1.log")"
 check_eq "lan1 -> $LAN_HOST:8066 (IPv4) is answered by a1 too" a1 "$(tcp_send lan1 $LAN_HOST 8066 v4-from-lan1)"
 check_eq "the host -> its own [$LAN6_HOST]:8066 is answered by a1" a1 "$(tcp_send - "[$LAN6_HOST]" 8066 v6-from-host)"
+check_eq "lan1 -> [$LAN6_HOST]:8067 (published on that IPv6 address only) is answered by a1" a1 \
+	"$(tcp_send lan1 "[$LAN6_HOST]" 8067 v6-specific)"
+check "... but not on the host's other IPv6 address [$INET6_HOST]:8067" no_tcp lan1 "[$INET6_HOST]" 8067
+check "... nor on IPv4 ($LAN_HOST:8067)" no_tcp lan1 $LAN_HOST 8067
 check_match "the host -> [::1]:8066 is refused at once, not DNATed (a packet from ::1 cannot leave the host)" \
 	'[Cc]onnection refused' "$(echo x | timeout 5 socat -t 1 - TCP:[::1]:8066,connect-timeout=3 2>&1)"
 stop_servers

@@ -17,6 +17,28 @@ static const struct nslab_nft_net nets[] = {
 };
 
 static const struct nslab_nft_port ports[] = {
+	{ .host_ip = "2001:db8::1",
+	  .host_port = 8443,
+	  .host_end = 8443,
+	  .node_port = 443,
+	  .node_end = 443,
+	  .proto = "tcp",
+	  .node_ip = "10.10.10.2",
+	  .bridge = "nslab-t-front",
+	  .subnet = "10.10.10.0/24",
+	  .node_ip6 = "fd00:10::2",
+	  .subnet6 = "fd00:10::/64" },
+	{ .host_ip = "::1",
+	  .host_port = 9443,
+	  .host_end = 9443,
+	  .node_port = 443,
+	  .node_end = 443,
+	  .proto = "tcp",
+	  .node_ip = "10.10.10.2",
+	  .bridge = "nslab-t-front",
+	  .subnet = "10.10.10.0/24",
+	  .node_ip6 = "fd00:10::2",
+	  .subnet6 = "fd00:10::/64" },
 	{ .host_port = 80,
 	  .host_end = 80,
 	  .node_port = 80,
@@ -154,6 +176,11 @@ static void test_render(const char *s)
 	has(s, "fib daddr type local tcp dport 8000-8002 dnat ip6 to tcp dport map { 8000 : "
 	       "fd00:12::2 . 9000, 8001 : fd00:12::2 . 9001, 8002 : fd00:12::2 . 9002 }\n");
 	ok(!strstr(s, "dport 8080 dnat ip6"), "a port on 127.0.0.1 is not published on IPv6");
+	is_int(count(s, "ip6 daddr 2001:db8::1 tcp dport 8443 dnat ip6 to [fd00:10::2]:443\n"), 2,
+	       "IPv6 HOST_IP port: prerouting and output, that address only");
+	ok(!strstr(s, "dport 8443 dnat ip "), "... and not on IPv4");
+	ok(!strstr(s, "dport 9443 dnat"), "a port on [::1] is not published");
+	has(s, "# port 9443/tcp on ::1 left out: a packet from ::1 cannot leave the host");
 	is_int(count(s,
 		     "ip6 saddr fd00:10::/64 ip6 daddr fd00:10::/64 ct status dnat masquerade\n"),
 	       1, "IPv6 hairpin masquerade, once per network");
