@@ -116,30 +116,38 @@ static void put_daddr6(FILE *f, const struct nslab_nft_port *p, bool output)
 		fprintf(f, "ip6 daddr %s", p->host_ip);
 }
 
+/*
+ * The DNAT rules of port @p in the prerouting chain, or in the output chain
+ * (@output: connections the host itself makes).  IPv6 in output skips
+ * [::1]: IPv6 has no route_localnet, a packet from ::1 never leaves the
+ * host, so that connection would hang.  A 127.x port is for the host only:
+ * output chain alone.
+ */
+static void put_port_rules(FILE *f, const struct nslab_nft_port *p, bool output)
+{
+	if (port_usable6(p)) {
+		fputs("\t\t", f);
+		put_daddr6(f, p, output);
+		fputc(' ', f);
+		put_dnat(f, p, "ip6", p->node_ip6);
+		fputc('\n', f);
+	}
+	if (!port_usable(p) || (!output && is_loopback(p->host_ip)))
+		return;
+	fputs("\t\t", f);
+	put_daddr(f, p);
+	fputc(' ', f);
+	put_dnat(f, p, "ip", p->node_ip);
+	fputc('\n', f);
+}
+
 static void put_prerouting(FILE *f, const struct nslab_nft_lab *lab)
 {
 	fputs("\tchain prerouting {\n"
 	      "\t\ttype nat hook prerouting priority dstnat; policy accept;\n",
 	      f);
-	for (size_t i = 0; i < lab->n_ports; i++) {
-		const struct nslab_nft_port *p = &lab->ports[i];
-
-		/* A loopback port is for the host only: output chain. */
-		if (port_usable6(p)) {
-			fputs("\t\t", f);
-			put_daddr6(f, p, false);
-			fputc(' ', f);
-			put_dnat(f, p, "ip6", p->node_ip6);
-			fputc('\n', f);
-		}
-		if (!port_usable(p) || is_loopback(p->host_ip))
-			continue;
-		fputs("\t\t", f);
-		put_daddr(f, p);
-		fputc(' ', f);
-		put_dnat(f, p, "ip", p->node_ip);
-		fputc('\n', f);
-	}
+	for (size_t i = 0; i < lab->n_ports; i++)
+		put_port_rules(f, &lab->ports[i], false);
 	fputs("\t}\n", f);
 }
 
@@ -149,28 +157,8 @@ static void put_output(FILE *f, const struct nslab_nft_lab *lab)
 	fputs("\tchain output {\n"
 	      "\t\ttype nat hook output priority -100; policy accept;\n",
 	      f);
-	for (size_t i = 0; i < lab->n_ports; i++) {
-		const struct nslab_nft_port *p = &lab->ports[i];
-
-		/*
-		 * Not [::1]: IPv6 has no route_localnet, a packet from ::1
-		 * never leaves the host, so that connection would hang.
-		 */
-		if (port_usable6(p)) {
-			fputs("\t\t", f);
-			put_daddr6(f, p, true);
-			fputc(' ', f);
-			put_dnat(f, p, "ip6", p->node_ip6);
-			fputc('\n', f);
-		}
-		if (!port_usable(p))
-			continue;
-		fputs("\t\t", f);
-		put_daddr(f, p);
-		fputc(' ', f);
-		put_dnat(f, p, "ip", p->node_ip);
-		fputc('\n', f);
-	}
+	for (size_t i = 0; i < lab->n_ports; i++)
+		put_port_rules(f, &lab->ports[i], true);
 	fputs("\t}\n", f);
 }
 

@@ -16,15 +16,20 @@ void cli_error(const struct nslab_error *err)
 	fprintf(stderr, "nslab: %s\n", err->msg[0] ? err->msg : strerror(err->code));
 }
 
+static void vmessage(const char *fmt, va_list ap)
+{
+	fputs("nslab: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void cli_errorf(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("nslab: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -32,11 +37,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	const char *usage = cli_usage_of(cmd);
 	va_list ap;
 
-	fputs("nslab: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (usage)
 		fprintf(stderr, "usage: nslab %s %s\n", cmd, usage);
 	return EXIT_USAGE;
