@@ -234,6 +234,43 @@ static json_t *services_state(const struct nslab_topo *t, const struct nslab_nod
 	return arr;
 }
 
+/* "HOST:PORT[-END]->NODE_PORT[-END]/PROTO" of one range, as `docker ps` writes it. */
+static json_t *port_str(const struct nslab_port *p, const char *host)
+{
+	char hp[24], np[24];
+
+	snprintf(hp, sizeof(hp), p->host_end > p->host_port ? "%u-%u" : "%u", p->host_port,
+		 p->host_end);
+	snprintf(np, sizeof(np), p->node_end > p->node_port ? "%u-%u" : "%u", p->node_port,
+		 p->node_end);
+	return json_sprintf("%s:%s->%s/%s", host, hp, np, p->proto == IPPROTO_UDP ? "udp" : "tcp");
+}
+
+/*
+ * A node's published ports, as `docker ps` shows them: one entry per family
+ * they are published on ("0.0.0.0:8080->80/tcp", "[::]:8080->80/tcp" when
+ * the node has an IPv6 address on its first network: lib/nft.c).
+ */
+static json_t *ports_json(const struct nslab_node *n)
+{
+	bool has6 = n->n_networks && n->networks[0].ipv6;
+	json_t *a = json_array();
+	char host[64];
+
+	for (size_t k = 0; k < n->n_ports && a; k++) {
+		const struct nslab_port *p = &n->ports[k];
+		bool v6 = p->host_ip && strchr(p->host_ip, ':');
+
+		if (!v6)
+			json_array_append_new(a, port_str(p, p->host_ip ? p->host_ip : "0.0.0.0"));
+		if (has6 && (!p->host_ip || v6)) {
+			snprintf(host, sizeof(host), "[%s]", p->host_ip ? p->host_ip : "::");
+			json_array_append_new(a, port_str(p, host));
+		}
+	}
+	return a;
+}
+
 int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool from_model,
 		const char *filter)
 {
@@ -280,6 +317,8 @@ int print_nodes(struct nslab_topo *const *topos, size_t n_topos, bool json, bool
 						       nslab_kind_to_string(n->kind), "netns",
 						       n->netns, "state", state, "ipv4", v4, "ipv6",
 						       v6, "services", svc));
+				json_object_set_new(json_array_get(out, json_array_size(out) - 1),
+						    "ports", ports_json(n));
 				if (sh.host)
 					json_object_set_new(
 						json_array_get(out, json_array_size(out) - 1),

@@ -73,6 +73,9 @@ A1=nslab-six-a1
 run_nslab deploy -q -t "$F"
 check_eq "a lab with an IPv6 network deploys" 0 "$RC" || diag "$ERR"
 check_eq "the host forwards IPv6 now" 1 "$(sysctl -n net.ipv6.conf.all.forwarding)"
+check_eq "inspect --format json lists a1's ports as docker ps does, per family" \
+	'0.0.0.0:8066->80/tcp [::]:8066->80/tcp [fd77::1]:8067->80/tcp' \
+	"$("$NSLAB" inspect -t "$F" --format json | python3 -c 'import json,sys; print(*[p for r in json.load(sys.stdin) if r["node"] == "a1" for p in r["ports"]])')"
 check_eq "uplink, which takes routes from RAs, has accept_ra=2" 2 "$(sysctl -n net.ipv6.conf.uplink.accept_ra)"
 check_eq "lan1-h, which has none, keeps accept_ra=1" 1 "$(sysctl -n net.ipv6.conf.lan1-h.accept_ra)"
 check_match "the host kept its default route from the RA" '^default via fe80::[0-9a-f:]+ dev uplink ' "$(ra_route)"
