@@ -262,6 +262,11 @@ void topo_mview_free(struct mview *v);
 int topo_check_special(struct ctx *c, enum where where, const char *key, struct nslab_pos pos);
 /* @in: where, with its preposition ("in node 'r1'", "at the top level"). */
 int topo_unknown_key(struct ctx *c, const struct pair *p, const char *in, const char *expected);
+/*
+ * Every key of link map @v is one of @keys (NULL-terminated), or an error
+ * that lists them (containerlab keys nslab ignores are warned about).
+ */
+int topo_check_link_keys(struct ctx *c, const struct mview *v, const char *const *keys);
 /* Append a node named @name; NULL when out of memory. */
 struct nslab_node *topo_add_node(struct ctx *c, const char *name, struct nslab_pos pos);
 

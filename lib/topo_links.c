@@ -309,9 +309,13 @@ static int get_endpoints(struct ctx *c, const struct mview *v, yaml_node_t **ret
 	return 0;
 }
 
-static int check_link_keys(struct ctx *c, const struct mview *v, const char *const *keys,
-			   const char *expected)
+int topo_check_link_keys(struct ctx *c, const struct mview *v, const char *const *keys)
 {
+	char expected[256] = "";
+
+	for (const char *const *k = keys; *k; k++)
+		snprintf(expected + strlen(expected), sizeof(expected) - strlen(expected), "%s%s",
+			 k == keys ? "" : ", ", *k);
 	for (size_t i = 0; i < v->n; i++) {
 		const struct pair *p = &v->p[i];
 		const char *const *k;
@@ -378,7 +382,7 @@ static int parse_link(struct ctx *c, yaml_node_t *n)
 		}
 	}
 	if (!ts) {
-		r = check_link_keys(c, &v, brief_keys, "endpoints, mtu, ipv4, ipv6, netem");
+		r = topo_check_link_keys(c, &v, brief_keys);
 		if (r >= 0)
 			r = get_endpoints(c, &v, items, l->pos);
 		for (int e = 0; r >= 0 && e < 2; e++)
@@ -388,7 +392,7 @@ static int parse_link(struct ctx *c, yaml_node_t *n)
 		if (r >= 0)
 			r = brief_addrs(c, topo_mview_get(&v, "ipv6", NULL), AF_INET6, "ipv6", l);
 	} else if (streq(ts, "veth")) {
-		r = check_link_keys(c, &v, veth_keys, "type, endpoints, mtu, netem");
+		r = topo_check_link_keys(c, &v, veth_keys);
 		if (r >= 0)
 			r = get_endpoints(c, &v, items, l->pos);
 		for (int e = 0; r >= 0 && e < 2; e++) {
@@ -402,9 +406,7 @@ static int parse_link(struct ctx *c, yaml_node_t *n)
 		yaml_node_t *hif = topo_mview_get(&v, "host-interface", NULL);
 		const char *s;
 
-		r = check_link_keys(c, &v, host_keys,
-				    "type, endpoint, host-interface, host-ipv4, host-ipv6, mtu, "
-				    "netem");
+		r = topo_check_link_keys(c, &v, host_keys);
 		if (r < 0)
 			goto out;
 		if (!ep || topo_is_null(ep)) {

@@ -20,32 +20,6 @@ static const char *const gre_keys[] = {
 };
 static const char *const dummy_keys[] = { "type", "endpoint", "mtu", "netem", NULL };
 
-static int check_keys(struct ctx *c, const struct mview *v, const char *const *keys)
-{
-	char expected[256] = "";
-
-	for (const char *const *k = keys; *k; k++)
-		snprintf(expected + strlen(expected), sizeof(expected) - strlen(expected), "%s%s",
-			 k == keys ? "" : ", ", *k);
-	for (size_t i = 0; i < v->n; i++) {
-		const struct pair *p = &v->p[i];
-		const char *const *k;
-		int r;
-
-		for (k = keys; *k; k++)
-			if (streq(*k, p->k))
-				break;
-		if (*k)
-			continue;
-		r = topo_check_special(c, W_LINK, p->k, p->pos);
-		if (r == 0)
-			r = topo_unknown_key(c, p, "in a link", expected);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
 /* A bare underlay address (no prefix length) into *@ret; its family in *@ret_family. */
 static int get_ip(struct ctx *c, yaml_node_t *n, const char *key, char **ret, int *ret_family)
 {
@@ -215,10 +189,10 @@ int topo_parse_tunnel(struct ctx *c, const struct mview *v, const char *type, st
 	tn->type = streq(type, "vxlan") ? NSLAB_LINK_VXLAN
 		   : streq(type, "gre") ? NSLAB_LINK_GRE
 					: NSLAB_LINK_DUMMY;
-	r = check_keys(c, v,
-		       tn->type == NSLAB_LINK_VXLAN ? vxlan_keys
-		       : tn->type == NSLAB_LINK_GRE ? gre_keys
-						    : dummy_keys);
+	r = topo_check_link_keys(c, v,
+				 tn->type == NSLAB_LINK_VXLAN ? vxlan_keys
+				 : tn->type == NSLAB_LINK_GRE ? gre_keys
+							      : dummy_keys);
 	if (r < 0)
 		return r;
 	ep = topo_mview_get(v, "endpoint", NULL);
