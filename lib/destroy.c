@@ -18,12 +18,8 @@
 
 unsigned int nslab_lab_group(const char *name)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
+	uint32_t h = nslab_fnv1a(NSLAB_FNV1A_SEED, name);
 
-	for (const char *p = name; *p; p++) {
-		h ^= (unsigned char)*p;
-		h *= 16777619u;
-	}
 	/* Stay clear of 0 (the default group) and of small numbers people use. */
 	return 0x40000000u | (h & 0x3fffffffu);
 }

@@ -8,15 +8,6 @@
 #include "nslab/multihost.h"
 #include "util.h"
 
-static uint32_t fnv1a(uint32_t h, const char *s)
-{
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static int key2(const char *tag, const char *x, const char *y, const char *pre, char *buf,
 		size_t size)
 {
@@ -95,7 +86,8 @@ int nslab_mh_assign_vnis(const char *lab, const char *const *keys, size_t n, con
 			r = nslab_err(err, EINVAL, "tunnel '%s' is declared twice", keys[i]);
 			goto out;
 		}
-		v = NSLAB_VNI_FIRST + fnv1a(fnv1a(2166136261u, lab), keys[i]) % range;
+		v = NSLAB_VNI_FIRST +
+		    nslab_fnv1a(nslab_fnv1a(NSLAB_FNV1A_SEED, lab), keys[i]) % range;
 		while (USED(v)) /* linear probing, in key order: the same on every host */
 			v = v == NSLAB_VNI_LAST ? NSLAB_VNI_FIRST : v + 1;
 		MARK(v);
@@ -112,8 +104,11 @@ out:
 void nslab_mh_segment_ifname(const char *lab, const char *segment, const char *remote_host,
 			     char *buf)
 {
-	uint32_t h =
-		fnv1a(fnv1a(fnv1a(fnv1a(fnv1a(2166136261u, lab), "/"), segment), "/"), remote_host);
+	uint32_t h = nslab_fnv1a(
+		nslab_fnv1a(
+			nslab_fnv1a(nslab_fnv1a(nslab_fnv1a(NSLAB_FNV1A_SEED, lab), "/"), segment),
+			"/"),
+		remote_host);
 
 	snprintf(buf, 16, "nsx%08x", h);
 }

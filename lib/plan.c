@@ -126,14 +126,11 @@ static int if_mac(struct nslab_plan *plan, int ns, const struct nslab_node *node
 
 void nslab_plan_network_port(const char *lab, const char *node, const char *ifname, char *buf)
 {
-	uint32_t h = 2166136261u; /* FNV-1a over "lab/node/ifname" */
+	uint32_t h = NSLAB_FNV1A_SEED; /* over "lab/node/ifname" */
 	const char *parts[] = { lab, "/", node, "/", ifname };
 
 	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
-		for (const char *p = parts[i]; *p; p++) {
-			h ^= (unsigned char)*p;
-			h *= 16777619u;
-		}
+		h = nslab_fnv1a(h, parts[i]);
 	snprintf(buf, 16, "nsl%08x", h);
 }
 

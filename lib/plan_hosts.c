@@ -19,14 +19,10 @@ const char *plan_mh_segment_name(const struct nslab_topo *topo, long node, long 
 
 void plan_mh_gateway_mac(const char *lab, const char *net, char *buf)
 {
-	uint32_t h = 2166136261u, g; /* FNV-1a over "lab/net", then once more */
+	/* FNV-1a over "lab/net", then one more byte (0x5a) for the last byte of the MAC */
+	uint32_t h = nslab_fnv1a(nslab_fnv1a(nslab_fnv1a(NSLAB_FNV1A_SEED, lab), "/"), net);
+	uint32_t g = nslab_fnv1a(h, "\x5a");
 
-	for (const char *p = lab; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	h = (h ^ '/') * 16777619u;
-	for (const char *p = net; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	g = (h ^ 0x5a) * 16777619u;
 	/* 02: locally administered, unicast */
 	snprintf(buf, 18, "02:%02x:%02x:%02x:%02x:%02x", h >> 24, (h >> 16) & 0xff, (h >> 8) & 0xff,
 		 h & 0xff, g >> 24);
@@ -34,16 +30,13 @@ void plan_mh_gateway_mac(const char *lab, const char *net, char *buf)
 
 void plan_mh_if_mac(const char *lab, const char *node, const char *ifname, char *buf)
 {
-	uint32_t h = 2166136261u, g; /* FNV-1a over "lab/node/ifname", then once more */
-	const char *parts[] = { lab, node, ifname };
+	/* FNV-1a over "lab/node/ifname", then one more byte (0xa5) for the last byte of the MAC */
+	const char *parts[] = { lab, "/", node, "/", ifname };
+	uint32_t h = NSLAB_FNV1A_SEED, g;
 
-	for (size_t i = 0; i < 3; i++) {
-		if (i)
-			h = (h ^ '/') * 16777619u;
-		for (const char *p = parts[i]; *p; p++)
-			h = (h ^ (unsigned char)*p) * 16777619u;
-	}
-	g = (h ^ 0xa5) * 16777619u;
+	for (size_t i = 0; i < 5; i++)
+		h = nslab_fnv1a(h, parts[i]);
+	g = nslab_fnv1a(h, "\xa5");
 	/* 02: locally administered, unicast */
 	snprintf(buf, 18, "02:%02x:%02x:%02x:%02x:%02x", h >> 24, (h >> 16) & 0xff, (h >> 8) & 0xff,
 		 h & 0xff, g >> 24);

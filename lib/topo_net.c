@@ -465,14 +465,9 @@ static int parse_bool(struct ctx *c, yaml_node_t *n, const char *key, bool *ret)
  */
 static char *default_bridge(const char *lab, const char *net)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = nslab_fnv1a(nslab_fnv1a(nslab_fnv1a(NSLAB_FNV1A_SEED, lab), "/"), net);
 	char *s;
 
-	for (const char *p = lab; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	h = (h ^ '/') * 16777619u;
-	for (const char *p = net; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
 	if (asprintf(&s, "nl%08x-%.4s", h, net) < 0)
 		return NULL;
 	return s;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,6 +43,19 @@ static inline void closep(int *fd)
 		(fd) = -1;      \
 		_fd;            \
 	})
+
+/*
+ * 32-bit FNV-1a of @s, continued from @h (start with NSLAB_FNV1A_SEED; chain
+ * calls to hash "a/b/c").  Device groups, bridge and port names, VNIs and
+ * MACs derive from it, on every host alike: its values must never change.
+ */
+#define NSLAB_FNV1A_SEED 2166136261u
+static inline uint32_t nslab_fnv1a(uint32_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
 
 static inline bool streq(const char *a, const char *b)
 {
