@@ -71,24 +71,7 @@ check_match "A: its port is isolated (split horizon)" 'isolated on' "$(on_host A
 check_match "A: ns1:eth1 has the tunnel's MTU (1500 - 50)" 'mtu 1450 ' \
 	"$(on_host A ip -n $N1 link show eth1)"
 
-underlay_capture_start A u0 /tmp/u0.pcap
-check "ns1 (host a) pings ns2 (host b)" on_host A ip netns exec $N1 ping -c2 -W2 10.0.0.2
-check "ns2 pings ns1" on_host B ip netns exec $N2 ping -c1 -W2 10.0.0.1
-check "ping -M do -s 1422 (1450 bytes) fits" \
-	on_host A ip netns exec $N1 ping -c1 -W2 -M do -s 1422 10.0.0.2
-out=$(on_host A ip netns exec $N1 ping -c1 -W2 -M do -s 1423 10.0.0.2 2>&1)
-rc=$?
-check_eq "ping -M do -s 1423 fails" 1 "$((rc != 0))"
-check_match "... with 'message too long', not silence" '[Mm]essage too long' "$out"
-underlay_capture_stop A /tmp/u0.pcap "$T/u0.pcap" "vni=$VA proto=1 10\\.0\\.0\\.1>10\\.0\\.0\\.2 type=8" \
-	"vni=$VA proto=1 10\\.0\\.0\\.2>10\\.0\\.0\\.1 type=0"
-# Outer UDP to 14789, the VXLAN header (flag I, the VNI), the inner frame:
-# IPv4 ICMP echo between 10.0.0.1 and 10.0.0.2.
-cap=$(python3 "$FIXTURES/vxlan_decode.py" "$T/u0.pcap")
-check_match "the underlay carries UDP 14789, VNI $VA, an inner ICMP echo request ns1 > ns2" \
-	"^udp=14789 flags=0x8 vni=$VA proto=1 10\\.0\\.0\\.1>10\\.0\\.0\\.2 type=8\$" "$cap"
-check_match "... and the reply ns2 > ns1" \
-	"^udp=14789 flags=0x8 vni=$VA proto=1 10\\.0\\.0\\.2>10\\.0\\.0\\.1 type=0\$" "$cap"
+check_vxlan_path $N1 10.0.0.1 $N2 10.0.0.2 "$VA"
 
 check "A: destroy --host a" on_host A "$NSLAB" destroy -q --name two --host a
 check "B: destroy --host b" on_host B "$NSLAB" destroy -q --name two --host b

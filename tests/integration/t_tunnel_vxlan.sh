@@ -65,24 +65,7 @@ check_match "A: the UDP socket on 14789 is in the host namespace" ':14789 ' \
 	"$(on_host A ss -Hulpn)"
 check_eq "A: no UDP socket inside n1" "" "$(on_host A ip netns exec $N1 ss -Hulpn)"
 
-underlay_capture_start A u0 /tmp/u0.pcap
-check "n1 pings n2 over the tunnel" on_host A ip netns exec $N1 ping -c2 -W2 10.9.0.2
-check "n2 pings n1 over the tunnel" on_host B ip netns exec $N2 ping -c1 -W2 10.9.0.1
-check "ping -M do -s 1422 (1450 bytes) fits" \
-	on_host A ip netns exec $N1 ping -c1 -W2 -M do -s 1422 10.9.0.2
-out=$(on_host A ip netns exec $N1 ping -c1 -W2 -M do -s 1423 10.9.0.2 2>&1)
-rc=$?
-check_eq "ping -M do -s 1423 fails" 1 "$((rc != 0))"
-check_match "... with 'message too long', not silence" '[Mm]essage too long' "$out"
-underlay_capture_stop A /tmp/u0.pcap "$T/u0.pcap" "vni=4242 proto=1 10\\.9\\.0\\.1>10\\.9\\.0\\.2 type=8" \
-	"vni=4242 proto=1 10\\.9\\.0\\.2>10\\.9\\.0\\.1 type=0"
-# Outer UDP to 14789, the 8-byte VXLAN header (flag I, VNI 4242), then the
-# inner Ethernet frame: IPv4 ICMP echo between 10.9.0.1 and 10.9.0.2.
-cap=$(python3 "$FIXTURES/vxlan_decode.py" "$T/u0.pcap")
-check_match "the underlay carries UDP 14789, VNI 4242, an inner ICMP echo request n1 > n2" \
-	'^udp=14789 flags=0x8 vni=4242 proto=1 10\.9\.0\.1>10\.9\.0\.2 type=8$' "$cap"
-check_match "... and the reply n2 > n1" \
-	'^udp=14789 flags=0x8 vni=4242 proto=1 10\.9\.0\.2>10\.9\.0\.1 type=0$' "$cap"
+check_vxlan_path $N1 10.9.0.1 $N2 10.9.0.2 4242
 
 check_match "A: inspect interfaces names the tunnel's far end" 'vx0 .*vxlan:192\.168\.0\.2:4242' \
 	"$(on_host A "$NSLAB" inspect interfaces --name site-a 2>&1)"
