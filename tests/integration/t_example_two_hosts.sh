@@ -11,11 +11,9 @@ require_nslab
 trap hosts_down_all EXIT
 EX=$REPO/examples/two-hosts.clab.yml
 
-host_up A
-host_up B
-host_link A 192.168.0.1/24 B 192.168.0.2/24
+two_machines
+put_lab A B <"$EX"
 for h in A B; do
-	on_host $h sh -c 'cat >/tmp/lab.yml' <"$EX"
 	on_host $h ip -br link | awk '{print $1}' >"$T/$h-before"
 done
 

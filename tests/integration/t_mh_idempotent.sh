@@ -8,11 +8,8 @@
 require_nslab
 trap hosts_down_all EXIT
 
-host_up A
-host_up B
-host_link A 192.168.0.1/24 B 192.168.0.2/24
-for h in A B; do
-	on_host $h sh -c 'cat >/tmp/lab.yml' <<'Y'
+two_machines
+put_lab A B <<'Y'
 name: idem
 hosts:
   a: {address: 192.168.0.1}
@@ -27,7 +24,6 @@ topology:
     - {endpoints: ["n1:eth2", "sw:p1"], ipv4: [10.2.0.1/24]}
     - {endpoints: ["n2:eth2", "sw:p2"], ipv4: [10.2.0.2/24]}
 Y
-done
 N1=nslab-idem-n1
 N2=nslab-idem-n2
 # B's devices: name, index and kind, in its host namespace and in n2.

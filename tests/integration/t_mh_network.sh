@@ -10,11 +10,8 @@
 require_nslab
 trap hosts_down_all EXIT
 
-host_up A
-host_up B
-host_link A 192.168.0.1/24 B 192.168.0.2/24
-for h in A B; do
-	on_host $h sh -c 'cat >/tmp/lab.yml' <<'Y'
+two_machines
+put_lab A B <<'Y'
 name: net
 hosts:
   a: {address: 192.168.0.1}
@@ -27,7 +24,6 @@ topology:
     web2: {host: a, networks: [app]}
     db: {host: b, networks: [app]}
 Y
-done
 check "A: deploy --host a" on_host A "$NSLAB" deploy -q --host a -t /tmp/lab.yml
 check "B: deploy --host b" on_host B "$NSLAB" deploy -q --host b -t /tmp/lab.yml
 addr() { on_host "$1" ip -n "nslab-net-$2" -4 -o addr show eth1 | awk '{print $4}'; }

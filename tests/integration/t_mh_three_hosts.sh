@@ -23,8 +23,7 @@ for h in A B C; do
 	i=$((i + 1))
 done
 
-for h in A B C; do
-	on_host $h sh -c 'cat >/tmp/lab.yml' <<'Y'
+put_lab A B C <<'Y'
 name: tri
 hosts:
   a: {address: 192.168.0.1}
@@ -57,7 +56,6 @@ topology:
     - {endpoints: ["r2:eth2", "r3:eth2"], ipv4: [10.0.23.1/30, 10.0.23.2/30]}
     - {endpoints: ["r1:eth3", "r3:eth3"], ipv4: [10.0.13.1/30, 10.0.13.2/30]}
 Y
-done
 declare -A ON=([1]=A [2]=B [3]=C)
 lo_ping() { # lo_ping FROM TO: rFROM's loopback reaches rTO's
 	on_host "${ON[$1]}" ip netns exec "nslab-tri-r$1" \

@@ -13,13 +13,10 @@
 require_nslab
 trap hosts_down_all EXIT
 
-host_up A
-host_up B
-host_link A 192.168.0.1/24 B 192.168.0.2/24
+two_machines
 
 # The same file on both machines (each has its own /tmp: in through stdin).
-for h in A B; do
-	on_host $h sh -c 'cat >/tmp/lab.yml' <<'Y'
+put_lab A B <<'Y'
 name: two
 hosts:
   a: {address: 192.168.0.1}
@@ -33,7 +30,6 @@ topology:
     - {endpoints: ["ns1:eth1", "br1:p1"], ipv4: [10.0.0.1/24]}
     - {endpoints: ["ns2:eth1", "br1:p2"], ipv4: [10.0.0.2/24]}
 Y
-done
 N1=nslab-two-ns1
 N2=nslab-two-ns2
 

@@ -13,9 +13,7 @@
 require_nslab
 trap hosts_down_all EXIT
 
-host_up A
-host_up B
-host_link A 192.168.0.1/24 B 192.168.0.2/24
+two_machines
 
 # Each machine has its own /tmp: the file goes in through stdin.
 put() { on_host "$1" sh -c "cat >/tmp/$2"; }
