@@ -137,6 +137,19 @@ static size_t rects(const struct nslab_graph *g, struct rect *r)
 	return n;
 }
 
+/* Pairs of @r that overlap (the first five printed), and boxes off @g's canvas. */
+static void clashes(const struct nslab_graph *g, const struct rect *r, size_t nr, size_t *overlaps,
+		    size_t *outside)
+{
+	for (size_t i = 0; i < nr; i++) {
+		for (size_t j = i + 1; j < nr; j++)
+			if (meet(&r[i], &r[j]) && (*overlaps)++ < 5)
+				printf("# overlap: %s and %s\n", r[i].what, r[j].what);
+		if (r[i].x0 < 0 || r[i].y0 < 0 || r[i].x1 > g->width || r[i].y1 > g->height)
+			(*outside)++;
+	}
+}
+
 /* Lay out a generated lab of @n nodes and check the result. */
 static void check_layout(int n, size_t want_nodes)
 {
@@ -164,13 +177,7 @@ static void check_layout(int n, size_t want_nodes)
 
 	r = calloc(g->n_nodes + 2 * g->n_links, sizeof(*r));
 	nr = rects(g, r);
-	for (size_t i = 0; i < nr; i++) {
-		for (size_t j = i + 1; j < nr; j++)
-			if (meet(&r[i], &r[j]) && overlaps++ < 5)
-				printf("# overlap: %s and %s\n", r[i].what, r[j].what);
-		if (r[i].x0 < 0 || r[i].y0 < 0 || r[i].x1 > g->width || r[i].y1 > g->height)
-			outside++;
-	}
+	clashes(g, r, nr, &overlaps, &outside);
 	is_int(overlaps, 0, "%d nodes: no two boxes (nodes, end labels) overlap (%zu boxes)", n,
 	       nr);
 	is_int(outside, 0, "%d nodes: every box is on the %.0f x %.0f canvas", n, g->width,
@@ -434,13 +441,7 @@ static void check_tunnel_layout(void)
 	ok(nslab_graph_layout(g, &metrics, &err) == 0, "tunnel layout: done %s", err.msg);
 	r = calloc(g->n_nodes + 2 * g->n_links, sizeof(*r));
 	nr = rects(g, r);
-	for (size_t i = 0; i < nr; i++) {
-		for (size_t j = i + 1; j < nr; j++)
-			if (meet(&r[i], &r[j]) && overlaps++ < 5)
-				printf("# overlap: %s and %s\n", r[i].what, r[j].what);
-		if (r[i].x0 < 0 || r[i].y0 < 0 || r[i].x1 > g->width || r[i].y1 > g->height)
-			outside++;
-	}
+	clashes(g, r, nr, &overlaps, &outside);
 	is_int(g->n_nodes, 12, "tunnel layout: 3 nodes and 9 remotes");
 	is_int(nr, 12 + 4 + 9, "tunnel layout: every node and every labelled end counted");
 	is_int(overlaps, 0, "tunnel layout: no two boxes (nodes, remotes, end labels) overlap");
