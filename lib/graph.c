@@ -136,7 +136,7 @@ static int ep_if(struct nslab_graph_if *f, const struct nslab_endpoint *ep, unsi
 static int file_link(struct nslab_graph *g, const struct nslab_link *tl)
 {
 	size_t l, iface;
-	int r, ha, hz;
+	int r;
 
 	r = add_link(g, tl, tl->mtu, &l);
 	for (int e = 0; e < 2 && r >= 0; e++) {
@@ -153,9 +153,7 @@ static int file_link(struct nslab_graph *g, const struct nslab_link *tl)
 	}
 	if (r < 0)
 		return r;
-	ha = g->topo->nodes[tl->ep[0].node].host;
-	hz = g->topo->nodes[tl->ep[1].node].host;
-	g->links[l].cross_host = ha >= 0 && hz >= 0 && ha != hz;
+	g->links[l].cross_host = nslab_link_crosses_hosts(g->topo, tl);
 	return 0;
 }
 

@@ -123,7 +123,7 @@ static void place_links(const struct nslab_topo *t, struct nslab_plan_mh *mh, st
 
 		mh->link_remote[l] = -1;
 		mh->link_local_end[l] = -1;
-		if (ha >= 0 && hz >= 0 && ha != hz) {
+		if (nslab_link_crosses_hosts(t, lk)) {
 			/* Across hosts: each end is a tunnel on its own host. */
 			if (ha == mh->host || hz == mh->host) {
 				mh->link_local_end[l] = ha == mh->host ? 0 : 1;

@@ -34,6 +34,13 @@ int nslab_kind_from_string(const char *s)
 	return -EINVAL;
 }
 
+bool nslab_link_crosses_hosts(const struct nslab_topo *t, const struct nslab_link *l)
+{
+	int ha = t->nodes[l->ep[0].node].host, hz = t->nodes[l->ep[1].node].host;
+
+	return ha >= 0 && hz >= 0 && ha != hz;
+}
+
 /* FNV-1a */
 static size_t str_hash(const char *s)
 {

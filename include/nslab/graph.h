@@ -113,8 +113,8 @@ struct nslab_graph_end {
 /*
  * A cable: a link of the file, a node's place on a network, or a tunnel to
  * its remote.  @cross_host: a link of the file between nodes placed on two
- * different hosts, which deploy builds as a VXLAN device at each end (the
- * rule of lib/plan_hosts.c).
+ * different hosts, which deploy builds as a VXLAN device at each end
+ * (nslab_link_crosses_hosts()).
  */
 struct nslab_graph_link {
 	struct nslab_graph_end end[2];

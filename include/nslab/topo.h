@@ -322,6 +322,12 @@ int nslab_topo_load(const char *path, struct nslab_topo **ret_topo, struct nslab
 
 void nslab_topo_free(struct nslab_topo *topo);
 
+/*
+ * Whether link @l joins nodes placed on two different hosts of a multi-host
+ * lab: deploy builds it as a VXLAN device at each end (lib/plan_hosts.c).
+ */
+bool nslab_link_crosses_hosts(const struct nslab_topo *t, const struct nslab_link *l);
+
 /* Index of the node called @name, or -1. */
 long nslab_topo_find_node(const struct nslab_topo *topo, const char *name);
 
